@@ -1,0 +1,59 @@
+# The two commands a newcomer needs are `make run` and `make test`; both set
+# themselves up on a fresh clone.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+STAMP := $(VENV)/.installed
+ASSETS := static/dist/portal.css static/dist/govuk/govuk-frontend.min.js
+
+.PHONY: run test lint format worker beat setup assets clean
+
+run: setup
+	DEBUG=$${DEBUG-true} $(BIN)/python manage.py migrate --no-input
+	DEBUG=$${DEBUG-true} $(BIN)/python manage.py seed_demo
+	DEBUG=$${DEBUG-true} $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+test: setup
+	$(BIN)/pytest
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: setup
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+worker: setup
+	$(BIN)/celery -A ria_portal worker --loglevel=INFO
+
+beat: setup
+	$(BIN)/celery -A ria_portal beat --loglevel=INFO
+
+setup: $(STAMP) $(ASSETS)
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): $(BIN)/python requirements.txt requirements-dev.txt
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $(STAMP)
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --ignore-scripts
+	touch $@
+
+assets: $(ASSETS)
+
+static/dist/portal.css: node_modules/.package-lock.json static/src/portal.scss
+	npm run --silent build:css
+
+static/dist/govuk/govuk-frontend.min.js: node_modules/.package-lock.json
+	mkdir -p static/dist/govuk
+	cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js $@
+
+clean:
+	rm -rf $(VENV) node_modules static/dist staticfiles
