@@ -51,9 +51,11 @@ assets: $(ASSETS)
 static/dist/portal.css: node_modules/.package-lock.json static/src/portal.scss
 	npm run --silent build:css
 
-static/dist/govuk/govuk-frontend.min.js: node_modules/.package-lock.json
+# The MIT licence asks for its notice to travel with every copy we serve.
+static/dist/govuk/govuk-frontend.min.js: node_modules/.package-lock.json THIRD_PARTY_NOTICES.md
 	mkdir -p static/dist/govuk
 	cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js $@
+	cp THIRD_PARTY_NOTICES.md static/dist/govuk/LICENCE.md
 
 clean:
 	rm -rf $(VENV) node_modules static/dist staticfiles

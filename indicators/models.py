@@ -1,5 +1,5 @@
 import datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.db import models
@@ -27,7 +27,7 @@ class SourceCollection(models.TextChoices):
 
     CIN = "cin", "Children in need census"
     SSDA903 = "ssda903", "Children looked after return (SSDA903)"
-    CSWW = "csww", "Children's social work workforce census"
+    CSWW = "csww", "Children’s social work workforce census"
     SEN2 = "sen2", "Special educational needs survey (SEN2)"
 
 
@@ -117,7 +117,9 @@ class Indicator(models.Model):
         if value is None:
             return ""
         quantum = Decimal(1).scaleb(-self.decimal_places)
-        rounded = Decimal(value).quantize(quantum)
+        # Halves round up, as in published statistics and spreadsheets; the
+        # Decimal default (to even) would show 12.25 as 12.2.
+        rounded = Decimal(value).quantize(quantum, rounding=ROUND_HALF_UP)
         return f"{rounded:,}{self.unit_suffix}"
 
 
@@ -302,7 +304,12 @@ class Return(models.Model):
     def edits_closed(self, today: datetime.date | None = None) -> bool:
         """Past the edit-close date for a return the analyst has not sent back."""
         today = today or timezone.localdate()
-        sent_back = self.status in {ReturnStatus.QUERIED, ReturnStatus.REOPENED}
+        # A return in progress that was once submitted can only have come back
+        # through a query or a reopening: the LA's first change to it must not
+        # close it again before it can finish and resubmit.
+        sent_back = self.status in {ReturnStatus.QUERIED, ReturnStatus.REOPENED} or (
+            self.status == ReturnStatus.IN_PROGRESS and self.submitted_at is not None
+        )
         closes = self.edits_close_on
         return not sent_back and closes is not None and today > closes
 
@@ -384,6 +391,10 @@ class ValueChange(models.Model):
 
     def __str__(self):
         return f"{self.return_value} at {self.changed_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def display(self) -> str:
+        return self.return_value.indicator.format_value(self.value)
 
 
 class ReturnTransition(models.Model):

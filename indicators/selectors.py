@@ -22,6 +22,7 @@ from .models import (
     ReturnStatus,
     ReturnValue,
     SourceCollection,
+    ValueChange,
 )
 
 
@@ -198,3 +199,52 @@ def status_grid(
             )
         rows.append((authority, cells))
     return rows
+
+
+def return_value_history(ret: Return) -> QuerySet[ValueChange]:
+    """Every saved state of the return's values, newest first."""
+    return ValueChange.objects.filter(return_value__return_obj=ret).select_related(
+        "return_value__indicator", "changed_by"
+    )
+
+
+@dataclass
+class DatasetTable:
+    """Accepted values for one quarter: LAs as rows, indicators as columns."""
+
+    period: Period
+    indicators: list[Indicator]
+    rows: list[tuple[LocalAuthority, list[ReturnValue | None]]]
+
+    def csv_rows(self):
+        for authority, values in self.rows:
+            for indicator, value in zip(self.indicators, values, strict=True):
+                if value is None:
+                    continue
+                yield [
+                    self.period.label,
+                    authority.dfe_code,
+                    authority.name,
+                    indicator.code,
+                    value.numerator,
+                    value.denominator,
+                    value.value,
+                    value.missing_reason,
+                ]
+
+
+def accepted_dataset(period: Period) -> DatasetTable:
+    """The accepted returns of `period`; LAs not yet accepted have no row."""
+    indicators = list(Indicator.objects.core())
+    values = ReturnValue.objects.filter(
+        return_obj__period=period, return_obj__status=ReturnStatus.ACCEPTED
+    ).select_related("indicator")
+    by_authority = defaultdict(dict)
+    for value in values:
+        by_authority[value.return_obj.authority_id][value.indicator_id] = value
+
+    authorities = LocalAuthority.objects.filter(pk__in=by_authority.keys())
+    rows = [
+        (a, [by_authority[a.pk].get(i.pk) for i in indicators]) for a in authorities
+    ]
+    return DatasetTable(period, indicators, rows)

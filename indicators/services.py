@@ -152,15 +152,18 @@ def return_save_values(
     actor: User,
     entries: dict[Indicator, CleanEntry],
     via: str = ValueChange.Via.BROWSER,
+    today: datetime.date | None = None,
 ) -> int:
     """Save validated entries, keeping a history of every change.
 
     All entries are saved or none are. Returns how many values changed. The
     first change moves a new, queried or reopened return to "in progress".
+    `today` is the date the edit-close rule is checked against (the demo seed
+    enters past quarters as of their collection); by default, the real date.
     """
     with transaction.atomic():
         ret = _locked(ret)
-        problem = return_edit_problem(ret, actor)
+        problem = return_edit_problem(ret, actor, today)
         if problem:
             raise ReturnError(problem)
 
@@ -238,15 +241,18 @@ def return_unanswered(ret: Return) -> list[Indicator]:
     return [i for i in Indicator.objects.core() if i.pk not in answered]
 
 
-def return_submit(*, ret: Return, actor: User, note: str = "") -> Return:
+def return_submit(
+    *, ret: Return, actor: User, note: str = "", today: datetime.date | None = None
+) -> Return:
     """Submit a complete return to the analyst.
 
     A queried or reopened return passes through "in progress" first, with the
     LA's note as the reason, so the history reads as the workflow does.
+    `today` is as for `return_save_values`.
     """
     with transaction.atomic():
         ret = _locked(ret)
-        problem = return_edit_problem(ret, actor)
+        problem = return_edit_problem(ret, actor, today)
         if problem:
             raise ReturnError(problem)
 

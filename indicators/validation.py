@@ -13,6 +13,9 @@ from .models import Indicator, Unit
 
 MAX_DECIMAL_PLACES = 4
 MAX_WHOLE_DIGITS = 10
+# ReturnValue.value keeps 18 digits, 6 of them after the point. A rate or ratio
+# from a tiny denominator can pass every other rule and still not fit.
+MAX_DERIVED_VALUE = Decimal(10) ** 12
 
 
 @dataclass
@@ -140,6 +143,15 @@ def _validate_components(indicator: Indicator, raw: RawEntry) -> EntryResult:
         )
 
     value = indicator.derive_value(numerator, denominator)
+    if value >= MAX_DERIVED_VALUE:
+        return EntryResult(
+            errors={
+                "denominator": (
+                    f"{_sentence(indicator.denominator_label)} is too small for "
+                    "the number counted: check both figures"
+                )
+            }
+        )
     return EntryResult(
         clean=CleanEntry(
             numerator=numerator,

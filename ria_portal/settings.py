@@ -127,7 +127,8 @@ SHORT_DATE_FORMAT = "j M Y"
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-STATICFILES_DIRS = [BASE_DIR / "static" / "dist"]
+# static/dist holds what `make assets` builds from static/src and node_modules.
+STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -138,6 +139,9 @@ STORAGES = {
         )
     },
 }
+# In development WhiteNoise serves straight from the source folders.
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 
 # Uploaded spreadsheets are read in memory; anything larger is refused with a

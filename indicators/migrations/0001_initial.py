@@ -61,7 +61,7 @@ class Migration(migrations.Migration):
                         choices=[
                             ("cin", "Children in need census"),
                             ("ssda903", "Children looked after return (SSDA903)"),
-                            ("csww", "Children's social work workforce census"),
+                            ("csww", "Children’s social work workforce census"),
                             ("sen2", "Special educational needs survey (SEN2)"),
                         ],
                         max_length=10,
