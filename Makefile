@@ -56,6 +56,10 @@ static/dist/govuk/govuk-frontend.min.js: node_modules/.package-lock.json THIRD_P
 	mkdir -p static/dist/govuk
 	cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js $@
 	cp THIRD_PARTY_NOTICES.md static/dist/govuk/LICENCE.md
+	# The stylesheet refers to these images, so collectstatic needs them; the
+	# GDS Transport fonts are left out on purpose (DESIGN.md section 9).
+	mkdir -p static/dist/govuk/assets
+	cp -r node_modules/govuk-frontend/dist/govuk/assets/images static/dist/govuk/assets/
 
 clean:
 	rm -rf $(VENV) node_modules static/dist staticfiles

@@ -120,11 +120,13 @@ def quarter(db):
     """
     import datetime
 
+    from django.utils import timezone
+
     from indicators.periods import PeriodKey
     from indicators.services import period_get_or_create
 
     period = period_get_or_create(PeriodKey(2025, 2))
-    today = datetime.date.today()
+    today = timezone.localdate()
     period.due_on = today + datetime.timedelta(days=14)
     period.edits_close_on = today + datetime.timedelta(days=42)
     period.save()

@@ -210,7 +210,7 @@ def demo_seed(*, today: datetime.date | None = None) -> DemoSummary:
         return summary
 
     ceiling = min(timezone.now(), _moment(today, datetime.time(23, 59)))
-    last_transition = _last_pk(ReturnTransition)
+    last_transition = ReturnTransition.objects.aggregate(last=Max("pk"))["last"] or 0
     with transaction.atomic():
         cast, summary.accounts_created = _people_ensure(authorities)
         for key in keys[:-1]:
@@ -268,10 +268,6 @@ def _returns(period: Period) -> QuerySet[Return]:
         .prefetch_related("period__extensions")
         .order_by("authority__dfe_code")
     )
-
-
-def _last_pk(model: type[ReturnTransition] | type[ValueChange]) -> int:
-    return model.objects.aggregate(last=Max("pk"))["last"] or 0
 
 
 # People ---------------------------------------------------------------------
@@ -607,8 +603,10 @@ def _seed_earlier(
 
     changed = 0
     if ret.status in EDITABLE_STATUSES:
+        sent_back = ret.status in {S.QUERIED, S.REOPENED}
+        note = "Figures checked and confirmed." if sent_back else ""
         changed += _save(ret, editor, mistaken or entries, clock.at(plan.entered))
-        _submit(ret, editor, clock.at(plan.submitted))
+        _submit(ret, editor, clock.at(plan.submitted), note)
     if mistaken:
         referrals = _by_code(mistaken, "REF_RATE")
         wrong = referrals.format_value(mistaken[referrals].value)
@@ -807,12 +805,14 @@ def _earlier_plan(ret: Return, rng: random.Random, queried: bool) -> _Plan:
 
 
 def _latest_plan(ret: Return, rng: random.Random, ceiling: datetime.datetime) -> _Plan:
-    """Steps spread between the quarter opening and now."""
+    """Steps spread over the working days between the quarter opening and now;
+    the clock holds back any that would fall after now."""
     start = _moment(ret.period.opens_on, datetime.time(9))
     span = max(ceiling - start, datetime.timedelta(0))
 
     def between(low: float, high: float) -> datetime.datetime:
-        return start + span * rng.uniform(low, high)
+        day = timezone.localdate(start + span * rng.uniform(low, high))
+        return _working_moment(day, rng)
 
     entered = between(0.05, 0.3)
     submitted = between(0.35, 0.6)

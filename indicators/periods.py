@@ -65,7 +65,7 @@ class PeriodKey:
 
 def parse_period_label(label: str) -> PeriodKey:
     """Read `2024-25` or `2024-25 Q3`; slugs such as `2024-25-q3` are accepted too."""
-    text = label.strip().replace("-q", " Q").replace("-Q", " Q")
+    text = label.strip().upper().replace("-Q", " Q")
     match = LABEL_PATTERN.match(text)
     if not match:
         raise PeriodLabelError(

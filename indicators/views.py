@@ -261,8 +261,8 @@ def return_reopen(request, pk):
 def status_grid(request):
     """LAs by quarters, each return's status, late ones marked."""
     _require_ria_team(request.user)
+    # Newest first: the open quarter is what the analyst is chasing.
     periods = list(Period.objects.quarterly().order_by("-start_date")[:8])
-    periods.reverse()
     return render(
         request,
         "indicators/status_grid.html",

@@ -128,7 +128,7 @@ SHORT_DATE_FORMAT = "j M Y"
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 # static/dist holds what `make assets` builds from static/src and node_modules.
-STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_DIRS = [("dist", BASE_DIR / "static" / "dist")]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -75,13 +75,13 @@ def core():
     return list(Indicator.objects.core())
 
 
-def persona(request, name):
+def user_for(request, name):
     return request.getfixturevalue(name)
 
 
-def set_status(ret, status, **fields):
+def set_status(ret, status):
     """Put a return straight into a status, as if the workflow had got there."""
-    Return.objects.filter(pk=ret.pk).update(status=status, **fields)
+    Return.objects.filter(pk=ret.pk).update(status=status)
     ret.refresh_from_db()
     return ret
 
@@ -141,7 +141,7 @@ def test_the_services_follow_the_workflow_in_the_design():
 def test_each_allowed_transition_is_made_by_those_it_belongs_to(
     request, camden_return, from_status, to_status, who
 ):
-    actor = persona(request, who)
+    actor = user_for(request, who)
     ret = set_status(camden_return, from_status)
     before = timezone.now()
 
@@ -166,7 +166,7 @@ def test_an_allowed_transition_is_refused_to_everyone_else(
 
     with pytest.raises(ReturnError, match="do not have permission"):
         services.return_transition(
-            ret=ret, to_status=to_status, actor=persona(request, who), reason="Why"
+            ret=ret, to_status=to_status, actor=user_for(request, who), reason="Why"
         )
 
     assert reload(ret).status == from_status
@@ -181,7 +181,7 @@ def test_a_change_outside_the_workflow_is_refused_to_everyone(
 
     with pytest.raises(ReturnError, match="cannot become"):
         services.return_transition(
-            ret=ret, to_status=to_status, actor=persona(request, who), reason="Why"
+            ret=ret, to_status=to_status, actor=user_for(request, who), reason="Why"
         )
 
     assert reload(ret).status == from_status
@@ -288,7 +288,7 @@ def test_only_the_las_editors_and_approvers_may_submit(
     )
 
     with pytest.raises(ReturnError, match="Only your LA’s editors and approvers"):
-        services.return_submit(ret=camden_return, actor=persona(request, who))
+        services.return_submit(ret=camden_return, actor=user_for(request, who))
 
     assert reload(camden_return).status == S.IN_PROGRESS
 
@@ -411,7 +411,7 @@ NOT_ANALYST = sorted(set(PERSONAS) - {"analyst"})
 @pytest.mark.parametrize("who", NOT_ANALYST)
 def test_only_the_analyst_accepts(request, submitted, who):
     with pytest.raises(ReturnError, match="do not have permission"):
-        services.return_accept(ret=submitted, actor=persona(request, who))
+        services.return_accept(ret=submitted, actor=user_for(request, who))
 
     assert reload(submitted).status == S.SUBMITTED
     assert reload(submitted).accepted_at is None
@@ -421,7 +421,7 @@ def test_only_the_analyst_accepts(request, submitted, who):
 def test_only_the_analyst_queries(request, submitted, who):
     with pytest.raises(ReturnError, match="do not have permission"):
         services.return_query(
-            ret=submitted, actor=persona(request, who), message="Why?"
+            ret=submitted, actor=user_for(request, who), message="Why?"
         )
 
     assert reload(submitted).status == S.SUBMITTED
@@ -431,7 +431,7 @@ def test_only_the_analyst_queries(request, submitted, who):
 def test_only_the_analyst_reopens(request, accepted, who):
     with pytest.raises(ReturnError, match="do not have permission"):
         services.return_reopen(
-            ret=accepted, actor=persona(request, who), reason="Because"
+            ret=accepted, actor=user_for(request, who), reason="Because"
         )
 
     assert reload(accepted).status == S.ACCEPTED
@@ -663,7 +663,7 @@ def test_only_the_las_editors_and_approvers_may_save_values(
 ):
     with pytest.raises(ReturnError, match="Only your LA’s editors and approvers"):
         services.return_save_values(
-            ret=camden_return, actor=persona(request, who), entries=all_answered(core)
+            ret=camden_return, actor=user_for(request, who), entries=all_answered(core)
         )
 
     assert not ReturnValue.objects.exists()
@@ -1050,7 +1050,7 @@ def test_an_extension_needs_a_reason(quarter, camden, analyst):
 
 @pytest.mark.parametrize("who", ["editor", "approver", "viewer"])
 def test_la_staff_see_only_their_own_las_returns(request, quarter, camden, who):
-    returns = selectors.returns_for_user(persona(request, who))
+    returns = selectors.returns_for_user(user_for(request, who))
 
     assert [r.authority for r in returns] == [camden]
 
@@ -1063,7 +1063,7 @@ def test_an_outsider_sees_only_its_own_las_returns(quarter, outsider, islington)
 
 @pytest.mark.parametrize("who", ["analyst", "manager"])
 def test_the_ria_team_sees_every_return(request, quarter, who):
-    assert selectors.returns_for_user(persona(request, who)).count() == 33
+    assert selectors.returns_for_user(user_for(request, who)).count() == 33
 
 
 def test_dfe_sees_no_returns_through_the_workflow(quarter, dfe):
@@ -1083,7 +1083,9 @@ def test_a_deactivated_user_sees_no_returns(quarter, analyst):
 
 @pytest.mark.parametrize("who", ["editor", "approver", "viewer", "analyst", "manager"])
 def test_those_who_may_read_a_return_get_it(request, camden_return, who):
-    ret = selectors.return_get_for_user(user=persona(request, who), pk=camden_return.pk)
+    ret = selectors.return_get_for_user(
+        user=user_for(request, who), pk=camden_return.pk
+    )
 
     assert ret == camden_return
 
@@ -1093,7 +1095,7 @@ def test_a_return_someone_may_not_read_does_not_exist_for_them(
     request, camden_return, who
 ):
     with pytest.raises(Http404):
-        selectors.return_get_for_user(user=persona(request, who), pk=camden_return.pk)
+        selectors.return_get_for_user(user=user_for(request, who), pk=camden_return.pk)
 
 
 def test_a_return_that_does_not_exist_is_not_found(quarter, analyst):
@@ -1106,7 +1108,7 @@ def test_editors_and_approvers_get_their_return_for_editing(
     request, camden_return, who
 ):
     ret = selectors.return_get_for_la_editing(
-        user=persona(request, who), pk=camden_return.pk
+        user=user_for(request, who), pk=camden_return.pk
     )
 
     assert ret == camden_return
@@ -1116,7 +1118,7 @@ def test_editors_and_approvers_get_their_return_for_editing(
 def test_readers_who_may_not_edit_are_forbidden(request, camden_return, who):
     with pytest.raises(PermissionDenied):
         selectors.return_get_for_la_editing(
-            user=persona(request, who), pk=camden_return.pk
+            user=user_for(request, who), pk=camden_return.pk
         )
 
 
@@ -1126,7 +1128,7 @@ def test_editing_a_return_someone_may_not_read_is_not_found(
 ):
     with pytest.raises(Http404):
         selectors.return_get_for_la_editing(
-            user=persona(request, who), pk=camden_return.pk
+            user=user_for(request, who), pk=camden_return.pk
         )
 
 
@@ -1143,7 +1145,7 @@ def test_others_who_can_read_a_return_may_not_act_as_the_analyst(
 ):
     with pytest.raises(PermissionDenied):
         selectors.return_get_for_analyst(
-            user=persona(request, who), pk=camden_return.pk
+            user=user_for(request, who), pk=camden_return.pk
         )
 
 
@@ -1153,7 +1155,7 @@ def test_acting_as_the_analyst_on_an_unseen_return_is_not_found(
 ):
     with pytest.raises(Http404):
         selectors.return_get_for_analyst(
-            user=persona(request, who), pk=camden_return.pk
+            user=user_for(request, who), pk=camden_return.pk
         )
 
 
