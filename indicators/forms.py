@@ -66,6 +66,14 @@ class IndicatorEntryForm(forms.Form):
         }
 
     @property
+    def derived_display(self) -> str:
+        """The value worked out from what was typed, once it reads as valid."""
+        entry = getattr(self, "entry", None)
+        if not self.indicator.has_components or entry is None or entry.value is None:
+            return ""
+        return self.indicator.format_value(entry.value)
+
+    @property
     def is_blank(self) -> bool:
         return self._raw().is_blank
 

@@ -179,6 +179,7 @@ def test_an_unusual_value_asks_for_confirmation_with_a_reason(
     assert response.status_code == 200
     assert "This value looks unusual" in page
     assert "outside the London range" in page
+    assert "These figures give <strong>60.0%</strong>" in page
     assert not ReturnValue.objects.filter(return_obj=camden_return).exists()
 
     data["sw_agency-warning_reason"] = "Two teams covered by agency staff this quarter"
