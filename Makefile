@@ -51,13 +51,15 @@ assets: $(ASSETS)
 static/dist/portal.css: node_modules/.package-lock.json static/src/portal.scss
 	npm run --silent build:css
 
-# The MIT licence asks for its notice to travel with every copy we serve.
-static/dist/govuk/govuk-frontend.min.js: node_modules/.package-lock.json THIRD_PARTY_NOTICES.md
+# GOV.UK Frontend's JavaScript, its licence notice (the MIT licence asks for it
+# to travel with every copy we serve) and the images the stylesheet refers to,
+# which collectstatic needs; the GDS Transport fonts are left out on purpose
+# (DESIGN.md section 9). The Makefile is a prerequisite so that a checkout built
+# before a change to this recipe gets the new files on its next run.
+static/dist/govuk/govuk-frontend.min.js: node_modules/.package-lock.json THIRD_PARTY_NOTICES.md Makefile
 	mkdir -p static/dist/govuk
 	cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js $@
 	cp THIRD_PARTY_NOTICES.md static/dist/govuk/LICENCE.md
-	# The stylesheet refers to these images, so collectstatic needs them; the
-	# GDS Transport fonts are left out on purpose (DESIGN.md section 9).
 	mkdir -p static/dist/govuk/assets
 	cp -r node_modules/govuk-frontend/dist/govuk/assets/images static/dist/govuk/assets/
 

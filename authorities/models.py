@@ -57,6 +57,8 @@ class ClusterSet(models.Model):
 
 
 class Cluster(models.Model):
+    """A group of LAs within one cluster set, such as "North Central"."""
+
     cluster_set = models.ForeignKey(
         ClusterSet, on_delete=models.CASCADE, related_name="clusters"
     )
@@ -97,6 +99,7 @@ class UserManager(BaseUserManager):
     use_in_migrations = True
 
     def create_user(self, email, password=None, **fields):
+        """Create a user; the e-mail address is stored in lower case."""
         if not email:
             raise ValueError("A user needs an e-mail address.")
         user = self.model(email=self.normalize_email(email).lower(), **fields)

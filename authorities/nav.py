@@ -13,6 +13,8 @@ class NavItem:
 
 
 def nav_items_for(request) -> list[NavItem]:
+    """The links the signed-in user's role may follow, the current one marked
+    active; none for someone not signed in."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return []

@@ -209,19 +209,9 @@ def demo_seed(*, today: datetime.date | None = None) -> DemoSummary:
         logger.warning("DEBUG is off: the demo seed created no accounts or returns")
         return summary
 
-    ceiling = min(timezone.now(), _moment(today, datetime.time(23, 59)))
     last_transition = ReturnTransition.objects.aggregate(last=Max("pk"))["last"] or 0
     with transaction.atomic():
-        cast, summary.accounts_created = _people_ensure(authorities)
-        for key in keys[:-1]:
-            period = period_get_or_create(key)
-            for ret in _returns(period):
-                summary.values_changed += _seed_earlier(ret, cast, catalogue, ceiling)
-
-        period = period_get_or_create(latest)
-        _keep_open(period, today, cast.analyst)
-        for ret in _returns(period):
-            summary.values_changed += _seed_latest(ret, cast, catalogue, ceiling)
+        period = _seed_quarters(summary, keys, authorities, catalogue, today)
 
     summary.latest = period
     summary.latest_statuses = Counter(period.returns.values_list("status", flat=True))
@@ -253,6 +243,29 @@ def latest_target(code: str) -> str:
         if code in codes:
             return status
     return S.ACCEPTED
+
+
+def _seed_quarters(
+    summary: DemoSummary,
+    keys: list[PeriodKey],
+    authorities: list[LocalAuthority],
+    catalogue: list[Indicator],
+    today: datetime.date,
+) -> Period:
+    """Seed the people and every quarter in `keys`, the latest last, adding
+    what changed to `summary`. Returns the latest quarter's period."""
+    ceiling = min(timezone.now(), _moment(today, datetime.time(23, 59)))
+    cast, summary.accounts_created = _people_ensure(authorities)
+    for key in keys[:-1]:
+        period = period_get_or_create(key)
+        for ret in _returns(period):
+            summary.values_changed += _seed_earlier(ret, cast, catalogue, ceiling)
+
+    period = period_get_or_create(keys[-1])
+    _keep_open(period, today, cast.analyst)
+    for ret in _returns(period):
+        summary.values_changed += _seed_latest(ret, cast, catalogue, ceiling)
+    return period
 
 
 def _quarters_up_to(latest: PeriodKey, count: int) -> list[PeriodKey]:
@@ -777,6 +790,10 @@ def _dated(
         )
     stamps = {"updated_at": when, stamp: when} if stamp else {"updated_at": when}
     Return.objects.filter(pk=ret.pk).update(**stamps)
+    # The first submission is stamped once, by the service; date it too.
+    Return.objects.filter(pk=ret.pk, first_submitted_at__gte=started).update(
+        first_submitted_at=when
+    )
 
 
 def _earlier_plan(ret: Return, rng: random.Random, queried: bool) -> _Plan:

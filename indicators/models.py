@@ -215,15 +215,6 @@ class ReturnStatus(models.TextChoices):
     REOPENED = "reopened", "Reopened"
 
 
-# Statuses in which the LA still owes the analyst something.
-OUTSTANDING_STATUSES = {
-    ReturnStatus.NOT_STARTED,
-    ReturnStatus.IN_PROGRESS,
-    ReturnStatus.QUERIED,
-    ReturnStatus.REOPENED,
-}
-
-
 class ReturnQuerySet(models.QuerySet):
     def for_period(self, period):
         return self.filter(period=period)
@@ -245,7 +236,14 @@ class Return(models.Model):
     status = models.CharField(
         max_length=12, choices=ReturnStatus.choices, default=ReturnStatus.NOT_STARTED
     )
-    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the return was last submitted."
+    )
+    first_submitted_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the return was first submitted: what lateness is judged by.",
+    )
     accepted_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -273,7 +271,12 @@ class Return(models.Model):
     @property
     def due_on(self) -> datetime.date | None:
         extension = self._extension()
-        return extension.until if extension else self.period.due_on
+        if extension:
+            # The analyst may move the quarter's date past an extension granted
+            # earlier; an extension must never leave an LA due sooner than
+            # everyone else.
+            return max(extension.until, self.period.due_on or extension.until)
+        return self.period.due_on
 
     @property
     def edits_close_on(self) -> datetime.date | None:
@@ -286,20 +289,28 @@ class Return(models.Model):
     def has_extension(self) -> bool:
         return self._extension() is not None
 
-    @property
-    def is_outstanding(self) -> bool:
-        return self.status in OUTSTANDING_STATUSES
-
     def is_overdue(self, today: datetime.date | None = None) -> bool:
+        """Past its due date and never submitted.
+
+        A return the analyst sent back after an on-time submission is not
+        overdue: the LA met the deadline, and the query has its own status.
+        """
         today = today or timezone.localdate()
-        return self.is_outstanding and self.due_on is not None and today > self.due_on
+        return (
+            self.first_submitted_at is None
+            and self.due_on is not None
+            and today > self.due_on
+        )
 
     @property
     def was_late(self) -> bool:
-        """Submitted (most recently) after the due date."""
-        if self.submitted_at is None or self.due_on is None:
+        """First submitted after the due date.
+
+        A resubmission after a query does not make an on-time return late.
+        """
+        if self.first_submitted_at is None or self.due_on is None:
             return False
-        return timezone.localtime(self.submitted_at).date() > self.due_on
+        return timezone.localtime(self.first_submitted_at).date() > self.due_on
 
     def edits_closed(self, today: datetime.date | None = None) -> bool:
         """Past the edit-close date for a return the analyst has not sent back."""

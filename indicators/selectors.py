@@ -20,6 +20,7 @@ from .models import (
     Period,
     Return,
     ReturnStatus,
+    ReturnTransition,
     ReturnValue,
     SourceCollection,
     ValueChange,
@@ -238,7 +239,7 @@ def accepted_dataset(period: Period) -> DatasetTable:
     indicators = list(Indicator.objects.core())
     values = ReturnValue.objects.filter(
         return_obj__period=period, return_obj__status=ReturnStatus.ACCEPTED
-    ).select_related("indicator")
+    ).select_related("indicator", "return_obj")
     by_authority = defaultdict(dict)
     for value in values:
         by_authority[value.return_obj.authority_id][value.indicator_id] = value
@@ -248,3 +249,26 @@ def accepted_dataset(period: Period) -> DatasetTable:
         (a, [by_authority[a.pk].get(i.pk) for i in indicators]) for a in authorities
     ]
     return DatasetTable(period, indicators, rows)
+
+
+def return_open_question(ret: Return) -> ReturnTransition | None:
+    """The analyst's latest question or reason for reopening, while the LA has
+    not yet resubmitted; None otherwise.
+
+    It stays open after the LA's first change moves the return back to "in
+    progress", so the LA still sees it and must answer it when resubmitting.
+    """
+    latest = (
+        ret.transitions.filter(
+            to_status__in=[
+                ReturnStatus.QUERIED,
+                ReturnStatus.REOPENED,
+                ReturnStatus.SUBMITTED,
+            ]
+        )
+        .select_related("actor")
+        .first()
+    )
+    if latest is None or latest.to_status == ReturnStatus.SUBMITTED:
+        return None
+    return latest

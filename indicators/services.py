@@ -38,6 +38,10 @@ class ReturnError(Exception):
     """
 
 
+class ReturnConflict(ReturnError):
+    """Someone else saved values the user had not seen when they typed theirs."""
+
+
 # Who may move a return from one status to the next: the LA's editors and
 # approvers ("la"), or the analyst.
 TRANSITIONS = {
@@ -89,11 +93,20 @@ def return_transition(
     now = timezone.now()
     if to_status == S.SUBMITTED:
         ret.submitted_at = now
+        ret.first_submitted_at = ret.first_submitted_at or now
     if to_status == S.ACCEPTED:
         ret.accepted_at = now
     if to_status == S.REOPENED:
         ret.accepted_at = None
-    ret.save(update_fields=["status", "submitted_at", "accepted_at", "updated_at"])
+    ret.save(
+        update_fields=[
+            "status",
+            "submitted_at",
+            "first_submitted_at",
+            "accepted_at",
+            "updated_at",
+        ]
+    )
 
     logger.info(
         "Return %s (%s %s) moved from %s to %s by user %s",
@@ -138,6 +151,8 @@ def return_edit_problem(
             "This return has been submitted. The RIA data analyst will accept it "
             "or send it back with a question."
         )
+    if (today or timezone.localdate()) < ret.period.opens_on:
+        return f"This return opens on {ret.period.opens_on:%-d %B %Y}."
     if ret.edits_closed(today):
         return (
             f"Edits to this return closed on {ret.edits_close_on:%-d %B %Y}. Ask the "
@@ -153,6 +168,7 @@ def return_save_values(
     entries: dict[Indicator, CleanEntry],
     via: str = ValueChange.Via.BROWSER,
     today: datetime.date | None = None,
+    seen_version: tuple[list[Indicator], int] | None = None,
 ) -> int:
     """Save validated entries, keeping a history of every change.
 
@@ -160,12 +176,25 @@ def return_save_values(
     first change moves a new, queried or reopened return to "in progress".
     `today` is the date the edit-close rule is checked against (the demo seed
     enters past quarters as of their collection); by default, the real date.
+
+    `seen_version` is (indicators, version) as the user's page showed them;
+    if anyone has saved one of those indicators since, nothing is saved and
+    ReturnConflict is raised, so one person cannot silently undo another's
+    figures.
     """
     with transaction.atomic():
         ret = _locked(ret)
         problem = return_edit_problem(ret, actor, today)
         if problem:
             raise ReturnError(problem)
+        if seen_version is not None:
+            indicators, version = seen_version
+            if values_version(ret, indicators) != version:
+                raise ReturnConflict(
+                    "Someone else saved figures on this page after you opened "
+                    "it. Your figures are below and have not been saved: check "
+                    "them against the return and save again."
+                )
 
         existing = {v.indicator_id: v for v in ret.values.all()}
         changed = 0
@@ -211,6 +240,19 @@ def return_save_values(
     return changed
 
 
+def values_version(ret: Return, indicators: list[Indicator]) -> int:
+    """A number that changes whenever any of these indicators' values is saved."""
+    latest = (
+        ValueChange.objects.filter(
+            return_value__return_obj=ret, return_value__indicator__in=indicators
+        )
+        .order_by("-pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    return latest or 0
+
+
 def _stored_value(value: Decimal | None) -> Decimal | None:
     # The column keeps six places; round the same way the database would, so
     # that comparing with what is stored does not see phantom changes.
@@ -235,10 +277,18 @@ def _restart_reason(status: str) -> str:
     return "First values entered"
 
 
-def return_unanswered(ret: Return) -> list[Indicator]:
-    """Core indicators that have neither a value nor a reason it is missing."""
+def return_unanswered(
+    ret: Return, *, core: list[Indicator] | None = None
+) -> list[Indicator]:
+    """Core indicators that have neither a value nor a reason it is missing.
+
+    A page listing many returns passes the `core` indicators it read once,
+    rather than reading them again for every return.
+    """
+    if core is None:
+        core = list(Indicator.objects.core())
     answered = {v.indicator_id for v in ret.values.all() if v.is_answered}
-    return [i for i in Indicator.objects.core() if i.pk not in answered]
+    return [i for i in core if i.pk not in answered]
 
 
 def return_submit(

@@ -22,7 +22,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 from django.utils.text import slugify
 from openpyxl import Workbook, load_workbook
-from openpyxl.cell.cell import Cell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -310,10 +310,13 @@ def _set_text(cell: Cell, text: str) -> Cell:
     openpyxl turns any string starting with "=" into a formula, and Excel
     does the same to "+", "-" and "@" when someone edits the cell; a saved
     reason such as '=HYPERLINK(...)' must come back as the words typed.
+
+    Control characters, such as the vertical tab Word uses for a line break,
+    become spaces: openpyxl refuses to write them at all.
     """
     if not text:
         return cell
-    cell.value = text
+    cell.value = ILLEGAL_CHARACTERS_RE.sub(" ", text)
     cell.data_type = "s"
     if text.startswith(FORMULA_PREFIXES):
         cell.quotePrefix = True

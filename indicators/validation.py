@@ -73,11 +73,13 @@ def parse_number(text: str, what: str) -> tuple[Decimal | None, str]:
     if number < 0:
         return None, f"{what} cannot be negative"
 
-    exponent = number.normalize().as_tuple().exponent
-    if isinstance(exponent, int) and exponent < -MAX_DECIMAL_PLACES:
-        return None, f"{what} can have at most {MAX_DECIMAL_PLACES} decimal places"
+    # The size comes first: only a number of bounded size can be rounded
+    # safely. Normalising "1e999999999999999999" overflows the decimal
+    # context, and "1e-999999999999999999" underflows to a plain 0.
     if number >= Decimal(10) ** MAX_WHOLE_DIGITS:
         return None, f"{what} is too large"
+    if number != number.quantize(Decimal(1).scaleb(-MAX_DECIMAL_PLACES)):
+        return None, f"{what} can have at most {MAX_DECIMAL_PLACES} decimal places"
     return number, ""
 
 

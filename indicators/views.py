@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Prefetch, prefetch_related_objects
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -24,7 +25,13 @@ from .forms import (
     ReopenForm,
     SubmitForm,
 )
-from .models import Period, ReturnStatus, SourceCollection
+from .models import (
+    Indicator,
+    Period,
+    ReturnStatus,
+    ReturnTransition,
+    SourceCollection,
+)
 
 STATUS_TAGS = {
     ReturnStatus.NOT_STARTED: "govuk-tag--grey",
@@ -57,7 +64,8 @@ def return_list(request):
         return redirect("home")
 
     returns = selectors.returns_for_user(request.user).prefetch_related("values")
-    rows = [(ret, len(services.return_unanswered(ret))) for ret in returns]
+    core = list(Indicator.objects.core())
+    rows = [(ret, len(services.return_unanswered(ret, core=core))) for ret in returns]
     return render(
         request,
         "indicators/return_list.html",
@@ -80,7 +88,7 @@ def return_detail(request, pk):
         "groups": selectors.return_groups(ret),
         "edit_problem": services.return_edit_problem(ret, user),
         "can_edit_role": user.can_edit_la_work,
-        "latest_transition": ret.transitions.select_related("actor").first(),
+        "question": selectors.return_open_question(ret),
         "transitions": ret.transitions.select_related("actor"),
         "can_accept": services.transition_allowed(ret, ReturnStatus.ACCEPTED, user),
         "can_reopen": services.transition_allowed(ret, ReturnStatus.REOPENED, user),
@@ -100,9 +108,11 @@ def return_group_edit(request, pk, source):
     group = selectors.return_group(ret, source)
 
     problem = services.return_edit_problem(ret, request.user)
-    if problem:
+    if problem and request.method == "GET":
         messages.info(request, problem)
         return redirect("indicators:return-detail", pk=ret.pk)
+    # A POST goes on even then: the service refuses it, and the page comes
+    # back with the reason and what was typed.
 
     context = selectors.warning_context(ret)
 
@@ -122,21 +132,33 @@ def return_group_edit(request, pk, source):
         return form
 
     forms = [build(indicator, stored) for indicator, stored in group.rows]
+    # The version the page was built from travels with the form, so that a
+    # save cannot quietly undo figures someone else saved in the meantime.
+    version = services.values_version(ret, group.indicators)
+    refusal = ""
 
     if request.method == "POST" and all(form.is_valid() for form in forms):
         entries = {form.indicator: form.entry for form in forms if form.entry}
+        seen = _posted_version(request, default=version)
         try:
             changed = services.return_save_values(
-                ret=ret, actor=request.user, entries=entries
+                ret=ret,
+                actor=request.user,
+                entries=entries,
+                seen_version=(group.indicators, seen),
             )
         except services.ReturnError as error:
-            messages.error(request, str(error))
+            # Keep what was typed on the page rather than lose it.
+            refusal = str(error)
+        else:
+            if changed:
+                messages.success(
+                    request, f"{group.label}: your answers have been saved."
+                )
             return redirect("indicators:return-detail", pk=ret.pk)
-        if changed:
-            messages.success(request, f"{group.label}: your answers have been saved.")
-        return redirect("indicators:return-detail", pk=ret.pk)
 
-    errors = [
+    errors = [("", refusal)] if refusal else []
+    errors += [
         (f"{form[field].id_for_label}", message)
         for form in forms
         for field, messages_ in form.errors.items()
@@ -145,8 +167,21 @@ def return_group_edit(request, pk, source):
     return render(
         request,
         "indicators/return_group_edit.html",
-        {"ret": ret, "group": group, "forms": forms, "errors": errors},
+        {
+            "ret": ret,
+            "group": group,
+            "forms": forms,
+            "errors": errors,
+            "version": version,
+        },
     )
+
+
+def _posted_version(request, *, default: int) -> int:
+    try:
+        return int(request.POST.get("version", default))
+    except ValueError:
+        return -1  # Never matches, so the save is refused and the page rebuilt.
 
 
 @require_http_methods(["GET", "POST"])
@@ -154,8 +189,8 @@ def return_group_edit(request, pk, source):
 def return_check(request, pk):
     """Check your answers, then submit."""
     ret = selectors.return_get_for_la_editing(user=request.user, pk=pk)
-    answering = ret.status in {ReturnStatus.QUERIED, ReturnStatus.REOPENED}
-    form = SubmitForm(request.POST or None, answering_query=answering)
+    question = selectors.return_open_question(ret)
+    form = SubmitForm(request.POST or None, answering_query=question is not None)
     problem = services.return_edit_problem(ret, request.user)
     unanswered = services.return_unanswered(ret)
 
@@ -178,8 +213,7 @@ def return_check(request, pk):
             "form": form,
             "problem": problem,
             "unanswered": unanswered,
-            "answering": answering,
-            "latest_transition": ret.transitions.select_related("actor").first(),
+            "question": question,
         },
     )
 
@@ -198,6 +232,12 @@ def return_submitted(request, pk):
 def return_history(request, pk):
     """Every saved state of every value, newest first."""
     ret = selectors.return_get_for_user(user=request.user, pk=pk)
+    # The page lists `ret.transitions` with each actor's name: fetch the actors
+    # with them, not one query a row.
+    prefetch_related_objects(
+        [ret],
+        Prefetch("transitions", ReturnTransition.objects.select_related("actor")),
+    )
     return render(
         request,
         "indicators/return_history.html",
@@ -362,6 +402,9 @@ def _chosen_period(request, periods):
 
 def _dataset_csv(period, table):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
+    # The byte-order mark makes Excel read the file as UTF-8, so names and
+    # reasons with curly quotes or accents come out as typed.
+    response.write("\ufeff")
     response["Content-Disposition"] = (
         f'attachment; filename="ria-accepted-data-{period.slug}.csv"'
     )

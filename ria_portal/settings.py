@@ -7,9 +7,15 @@ run (SQLite, tasks in-process, e-mail printed to the console).
 
 from pathlib import Path
 
-import dj_database_url
-
-from .env import ConfigurationError, env_bool, env_int, env_list, env_str
+from .env import (
+    ConfigurationError,
+    env_bool,
+    env_choice,
+    env_database,
+    env_int,
+    env_list,
+    env_str,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -76,9 +82,10 @@ TEMPLATES = [
 # Database: SQLite unless DATABASE_URL says otherwise. Persistent connections
 # with health checks, so a PostgreSQL restart does not leave dead connections.
 DATABASES = {
-    "default": dj_database_url.parse(
-        env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
+    "default": env_database(
+        "DATABASE_URL",
+        f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60, minimum=0),
         conn_health_checks=True,
     )
 }
@@ -109,12 +116,16 @@ CSRF_COOKIE_SECURE = not DEBUG
 SESSION_COOKIE_HTTPONLY = True
 
 # Lock an account and address out for an hour after five failed sign-ins.
-AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, minimum=1)
 AXES_COOLOFF_TIME = 1
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Behind proxies the address comes from X-Forwarded-For; see ria_portal.proxy.
+# (Axes's own AXES_IPWARE_* settings do nothing without django-ipware.)
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
+AXES_CLIENT_IP_CALLABLE = "ria_portal.proxy.client_ip"
 
 LANGUAGE_CODE = "en-gb"
 LANGUAGES = [("en-gb", "British English")]
@@ -146,7 +157,7 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 
 # Uploaded spreadsheets are read in memory; anything larger is refused with a
 # message rather than half-read.
-RETURN_UPLOAD_MAX_BYTES = env_int("RETURN_UPLOAD_MAX_BYTES", 2 * 1024 * 1024)
+RETURN_UPLOAD_MAX_BYTES = env_int("RETURN_UPLOAD_MAX_BYTES", 2 * 1024 * 1024, minimum=1)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
@@ -154,7 +165,7 @@ CRISPY_TEMPLATE_PACK = "gds"
 
 # E-mail: printed to the console unless an SMTP host is configured.
 EMAIL_HOST = env_str("EMAIL_HOST")
-EMAIL_PORT = env_int("EMAIL_PORT", 587)
+EMAIL_PORT = env_int("EMAIL_PORT", 587, minimum=1)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=True)
@@ -187,13 +198,39 @@ LOGGING = {
     "handlers": {
         "console": {"class": "logging.StreamHandler", "formatter": "plain"},
     },
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    "root": {
+        "handlers": ["console"],
+        "level": env_choice(
+            "LOG_LEVEL", "INFO", ["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
+        ),
+    },
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        # Axes announces itself at INFO on every start, management commands
+        # included; its sign-in failures and lockouts still come through.
+        "axes.apps": {"level": "WARNING"},
     },
 }
 
-if not DEBUG:
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_CONTENT_TYPE_NOSNIFF = True
-    X_FRAME_OPTIONS = "DENY"
+# HTTPS. In production TLS ends at a proxy in front of the portal, which
+# redirects plain HTTP itself and says in X-Forwarded-Proto which scheme the
+# browser used (README, "Behind a proxy"). The portal does not redirect by
+# default: a proxy that does not send the header would loop forever.
+SECURE_PROXY_SSL_HEADER = None if DEBUG else ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=False)
+# Browsers remember HSTS for its whole lifetime, so it is configurable: a site
+# not yet served over HTTPS everywhere can shorten it, or set 0 to turn it off.
+# It is sent only on HTTPS responses, so plain-HTTP local runs never get it.
+SECURE_HSTS_SECONDS = env_int(
+    "SECURE_HSTS_SECONDS", 0 if DEBUG else 365 * 24 * 60 * 60, minimum=0
+)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool(
+    "SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True
+)
+SILENCED_SYSTEM_CHECKS = [
+    # The proxy redirects HTTP to HTTPS; SECURE_SSL_REDIRECT is for when
+    # nothing else does.
+    "security.W008",
+    # HSTS preloading commits the whole domain, and is its owner's decision.
+    "security.W021",
+]

@@ -7,7 +7,15 @@ import sys
 import pytest
 from django.conf import settings
 
-from ria_portal.env import ConfigurationError, env_bool, env_int, env_list
+from ria_portal.env import (
+    ConfigurationError,
+    env_bool,
+    env_choice,
+    env_database,
+    env_int,
+    env_list,
+)
+from ria_portal.proxy import client_ip
 
 
 @pytest.mark.parametrize("raw", ["1", "true", "True", " yes ", "ON"])
@@ -139,3 +147,43 @@ def test_tasks_run_in_process_without_redis_url():
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "memory:// True"
+
+
+def test_env_int_refuses_a_number_below_its_minimum(monkeypatch):
+    monkeypatch.setenv("TRUSTED_PROXY_COUNT", "-1")
+    with pytest.raises(ConfigurationError, match="TRUSTED_PROXY_COUNT"):
+        env_int("TRUSTED_PROXY_COUNT", 0, minimum=0)
+
+
+def test_env_choice_matches_without_case_and_refuses_other_values(monkeypatch):
+    monkeypatch.setenv("LOG_LEVEL", "info")
+    assert env_choice("LOG_LEVEL", "INFO", ["DEBUG", "INFO"]) == "INFO"
+    monkeypatch.setenv("LOG_LEVEL", "loud")
+    with pytest.raises(ConfigurationError, match="LOG_LEVEL"):
+        env_choice("LOG_LEVEL", "INFO", ["DEBUG", "INFO"])
+
+
+def test_env_database_names_the_variable_when_the_url_is_unreadable(monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "not a url at all")
+    with pytest.raises(ConfigurationError, match="DATABASE_URL"):
+        env_database("DATABASE_URL", "sqlite:///x.sqlite3")
+
+
+@pytest.mark.parametrize(
+    ("proxies", "forwarded", "expected"),
+    [
+        (0, "203.0.113.9", "10.0.0.1"),
+        (1, "203.0.113.9", "203.0.113.9"),
+        # A client can prepend anything; only the proxy's own entry counts.
+        (1, "198.51.100.7, 203.0.113.9", "203.0.113.9"),
+        (2, "198.51.100.7, 203.0.113.9", "198.51.100.7"),
+        (2, "203.0.113.9", "10.0.0.1"),
+        (1, "not-an-address", "10.0.0.1"),
+    ],
+)
+def test_the_client_address_is_taken_from_the_trusted_proxies_only(
+    rf, settings, proxies, forwarded, expected
+):
+    settings.TRUSTED_PROXY_COUNT = proxies
+    request = rf.get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=forwarded)
+    assert client_ip(request) == expected

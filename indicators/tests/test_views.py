@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from indicators import services
 from indicators.models import (
@@ -381,7 +382,8 @@ def test_accepted_data_set_lists_only_accepted_returns_and_downloads_as_csv(
 
     response = dfe_client.get(url + "&format=csv")
     assert response["Content-Type"].startswith("text/csv")
-    lines = response.content.decode().splitlines()
+    assert response.content.startswith("\ufeff".encode())
+    lines = response.content.decode("utf-8-sig").splitlines()
     assert lines[0].startswith("period,la_code,la_name,indicator")
     assert len(lines) == 1 + 18
     assert lines[1].startswith("2025-26 Q2,202,Camden,")
@@ -404,3 +406,96 @@ def test_dataset_csv_never_exports_free_text_as_a_formula(
     body = dfe_client.get(url).content.decode()
     assert "'=HYPERLINK" in body
     assert ",=HYPERLINK" not in body
+
+
+def test_the_analysts_question_stays_until_the_la_resubmits(
+    analyst, editor_client, editor, camden_return
+):
+    submitted(camden_return, editor)
+    services.return_query(ret=camden_return, actor=analyst, message="Why so high?")
+    editor_client.post(
+        group_url(camden_return), workforce_post(**{"sw_agency-numerator": "33"})
+    )
+    camden_return.refresh_from_db()
+    assert camden_return.status == ReturnStatus.IN_PROGRESS
+
+    detail = reverse("indicators:return-detail", args=[camden_return.pk])
+    assert "Why so high?" in editor_client.get(detail).content.decode()
+    check = reverse("indicators:return-check", args=[camden_return.pk])
+    response = editor_client.post(check, {"note": ""})
+    assert "Answer the analyst’s question" in response.content.decode()
+    camden_return.refresh_from_db()
+    assert camden_return.status == ReturnStatus.IN_PROGRESS
+
+    editor_client.post(check, {"note": "A new team started."})
+    camden_return.refresh_from_db()
+    assert camden_return.status == ReturnStatus.SUBMITTED
+    assert "The analyst’s question" not in editor_client.get(detail).content.decode()
+
+
+def test_a_save_over_a_colleagues_newer_figures_is_refused_and_keeps_the_typing(
+    editor_client, approver_client, camden_return
+):
+    page = editor_client.get(group_url(camden_return)).content.decode()
+    version = page.split('name="version" value="')[1].split('"')[0]
+
+    approver_client.post(group_url(camden_return), workforce_post())
+    mine = workforce_post(**{"sw_agency-numerator": "45", "version": version})
+    response = editor_client.post(group_url(camden_return), mine)
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Someone else saved figures on this page" in page
+    assert 'value="45"' in page
+    agency = ReturnValue.objects.get(
+        return_obj=camden_return, indicator__code="SW_AGENCY"
+    )
+    assert agency.numerator == 30
+
+    fresh = page.split('name="version" value="')[1].split('"')[0]
+    mine["version"] = fresh
+    assert editor_client.post(group_url(camden_return), mine).status_code == 302
+    agency.refresh_from_db()
+    assert agency.numerator == 45
+
+
+def test_a_return_locked_while_the_page_was_open_keeps_what_was_typed(
+    analyst, editor, editor_client, camden_return
+):
+    submitted(camden_return, editor)
+    response = editor_client.post(
+        group_url(camden_return), workforce_post(**{"sw_agency-numerator": "41"})
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "This return has been submitted" in page
+    assert 'value="41"' in page
+
+
+def test_a_return_cannot_be_edited_before_its_quarter_ends(editor, camden):
+    future = services.period_get_or_create(PeriodKey(2099, 1))
+    ret = future.returns.get(authority=camden)
+    assert services.return_edit_problem(ret, editor).startswith(
+        "This return opens on 1 July 2099"
+    )
+
+
+def test_lateness_is_judged_by_the_first_submission(analyst, editor, camden_return):
+    submitted(camden_return, editor)
+    services.return_query(ret=camden_return, actor=analyst, message="Check")
+    services.return_submit(ret=camden_return, actor=editor, note="Checked")
+    camden_return.refresh_from_db()
+    assert camden_return.first_submitted_at < camden_return.submitted_at
+
+    period = camden_return.period
+    period.due_on = timezone.localdate(camden_return.first_submitted_at)
+    period.save()
+    camden_return = type(camden_return).objects.get(pk=camden_return.pk)
+    assert not camden_return.was_late
+    assert not camden_return.is_overdue(period.due_on + datetime.timedelta(days=9))
+
+
+def test_a_return_never_submitted_is_overdue_after_its_due_date(camden_return):
+    due = camden_return.due_on
+    assert not camden_return.is_overdue(due)
+    assert camden_return.is_overdue(due + datetime.timedelta(days=1))

@@ -33,6 +33,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: object, **options: object) -> None:
+        """Seed through `demo_seed`, then say what changed and who to sign in as."""
         started = time.monotonic()
         # One log line per transition is noise here; -v 2 shows them.
         with _quiet("indicators.services", options["verbosity"] < 2):
