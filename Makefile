@@ -6,7 +6,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 STAMP := $(VENV)/.installed
-ASSETS := static/dist/portal.css static/dist/govuk/govuk-frontend.min.js
+ASSETS := static/dist/portal.css static/dist/govuk/govuk-frontend.min.js \
+	static/dist/plotly/plotly.min.js
 
 .PHONY: run test lint format worker beat setup assets clean
 
@@ -62,6 +63,13 @@ static/dist/govuk/govuk-frontend.min.js: node_modules/.package-lock.json THIRD_P
 	cp THIRD_PARTY_NOTICES.md static/dist/govuk/LICENCE.md
 	mkdir -p static/dist/govuk/assets
 	cp -r node_modules/govuk-frontend/dist/govuk/assets/images static/dist/govuk/assets/
+
+# plotly.js draws the benchmarking charts, served from our own static files
+# rather than a CDN; its MIT licence travels beside it.
+static/dist/plotly/plotly.min.js: node_modules/.package-lock.json
+	mkdir -p static/dist/plotly
+	cp node_modules/plotly.js-dist-min/plotly.min.js $@
+	cp node_modules/plotly.js-dist-min/LICENSE static/dist/plotly/LICENSE
 
 clean:
 	rm -rf $(VENV) node_modules static/dist staticfiles

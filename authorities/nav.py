@@ -27,6 +27,8 @@ def nav_items_for(request) -> list[NavItem]:
         items.append(NavItem("Periods", reverse("indicators:period-list")))
     if user.is_ria_team or user.is_dfe_viewer:
         items.append(NavItem("Accepted data", reverse("indicators:dataset")))
+    if user.is_ria_team or user.is_la_user:
+        items.append(NavItem("Benchmarking", reverse("benchmarking:index")))
 
     path = request.path
     for item in items:

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "crispy_forms_gds",
     "authorities",
     "indicators",
+    "benchmarking",
 ]
 
 MIDDLEWARE = [
@@ -158,6 +159,7 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 # Uploaded spreadsheets are read in memory; anything larger is refused with a
 # message rather than half-read.
 RETURN_UPLOAD_MAX_BYTES = env_int("RETURN_UPLOAD_MAX_BYTES", 2 * 1024 * 1024, minimum=1)
+PUBLISHED_UPLOAD_MAX_BYTES = env_int("PUBLISHED_UPLOAD_MAX_BYTES", 2**25, minimum=1)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]

@@ -30,6 +30,8 @@ RIA_TEAM = [302, 404, 404, 404, 404, 200, 200, 404]
 ANALYST_ONLY = [302, 404, 404, 404, 404, 200, 403, 404]
 DATA_SET = [302, 404, 404, 404, 404, 200, 200, 200]
 POST_ONLY = [405] * 8
+# A published benchmark: every London LA user and the RIA team; not DfE.
+BENCHMARK_READERS = [302, 200, 200, 200, 200, 200, 200, 404]
 
 # GET, by URL name: what each persona gets for Camden's open return.
 GET_EXPECTED = {
@@ -58,6 +60,15 @@ GET_EXPECTED = {
     "indicators:period-edit": ANALYST_ONLY,
     "indicators:extension-grant": ANALYST_ONLY,
     "indicators:dataset": DATA_SET,
+    "benchmarking:index": BENCHMARK_READERS,
+    "benchmarking:builds": RIA_TEAM,
+    "benchmarking:build-detail": RIA_TEAM,
+    "benchmarking:build-progress": RIA_TEAM,
+    "benchmarking:build-publish": POST_ONLY,
+    "benchmarking:rug": BENCHMARK_READERS,
+    "benchmarking:published-import": ANALYST_ONLY,
+    "benchmarking:authority": BENCHMARK_READERS,
+    "benchmarking:flags": RIA_TEAM,
 }
 
 # POST with an empty body, for URLs whose POST differs from their GET in who
@@ -70,6 +81,10 @@ POST_EXPECTED = {
     "indicators:return-upload": [302, 200, 404, 403, 200, 403, 403, 404],
     "indicators:period-edit": ANALYST_ONLY,
     "indicators:extension-grant": ANALYST_ONLY,
+    "benchmarking:builds": [302, 404, 404, 404, 404, 302, 403, 404],
+    "benchmarking:build-publish": [302, 404, 404, 404, 404, 302, 403, 404],
+    # An empty upload is a form with an error, shown to the analyst.
+    "benchmarking:published-import": ANALYST_ONLY,
 }
 
 # A method no view accepts: every URL must answer 405 to it, signed in or not.
@@ -95,11 +110,24 @@ def _client(request, persona):
 
 
 @pytest.fixture
-def url_for(camden_return, quarter):
+def published_build(quarter, analyst):
+    """A finished, published benchmark of the open quarter."""
+    from benchmarking.models import BenchmarkBuild
+    from benchmarking.services import benchmark_publish
+
+    build = BenchmarkBuild.objects.create(period=quarter, status="done", progress=100)
+    return benchmark_publish(build=build, actor=analyst)
+
+
+@pytest.fixture
+def url_for(camden_return, quarter, published_build):
     arguments = {
         "pk": camden_return.pk,
         "source": "cin",
         "slug": quarter.slug,
+        "build": published_build.pk,
+        "period": quarter.slug,
+        "code": "202",
         "uidb64": "MQ",
         "token": "not-a-token",
     }

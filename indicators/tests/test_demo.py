@@ -321,6 +321,15 @@ def test_the_command_reports_the_demo_logins(seeded, db, settings):
     assert "editor-202@demo.test" in output
     assert "Accounts created: 0" in output
 
+    # The earlier quarters' benchmarks are published; the latest is left for
+    # the analyst to build in the browser.
+    from benchmarking.models import BenchmarkBuild
+
+    published = BenchmarkBuild.objects.filter(published_at__isnull=False)
+    assert published.count() == QUARTERS - 1
+    assert "Benchmarks published for the earlier quarters: 7 new" in output
+    assert not published.filter(period=seeded.latest).exists()
+
 
 @pytest.mark.parametrize("code", sorted(CHILDREN))
 def test_demo_figures_are_repeatable_and_near_london_norms(code):

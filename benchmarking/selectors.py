@@ -1,0 +1,70 @@
+"""Reads for benchmarking, scoped to the user asking.
+
+The RIA team sees a period's latest finished build, published or not, so the
+analyst can check it before publishing. London LA users see the latest
+published build only (DESIGN.md section 2). Nobody else sees benchmarking.
+"""
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from authorities.models import User
+from indicators.models import Period
+
+from .models import BenchmarkBuild, BenchmarkComparator, BenchmarkResult
+
+
+def may_see_benchmarking(user: User) -> bool:
+    return user.is_authenticated and (user.is_ria_team or user.is_la_user)
+
+
+def builds_visible_to(user: User) -> QuerySet[BenchmarkBuild]:
+    builds = BenchmarkBuild.objects.select_related("period").filter(
+        status=BenchmarkBuild.Status.DONE
+    )
+    if not may_see_benchmarking(user):
+        return builds.none()
+    if user.is_ria_team:
+        return builds
+    return builds.filter(published_at__isnull=False)
+
+
+def build_current(period: Period, *, user: User | None = None) -> BenchmarkBuild | None:
+    """The build pages show for `period`: the latest the user may see.
+
+    Without a user (the commands), the latest finished build.
+    """
+    builds = (
+        builds_visible_to(user)
+        if user is not None
+        else BenchmarkBuild.objects.filter(status=BenchmarkBuild.Status.DONE)
+    )
+    if user is not None and not user.is_ria_team:
+        builds = builds.order_by("-published_at", "-pk")
+    else:
+        builds = builds.order_by("-finished_at", "-pk")
+    return builds.filter(period=period).first()
+
+
+def build_current_or_404(period: Period, *, user: User) -> BenchmarkBuild:
+    if not may_see_benchmarking(user):
+        raise Http404("Not found")
+    build = build_current(period, user=user)
+    if build is None:
+        raise Http404("This period has no benchmark yet")
+    return build
+
+
+def build_results(build: BenchmarkBuild, group: str) -> QuerySet[BenchmarkResult]:
+    return (
+        BenchmarkResult.objects.filter(build=build, group=group)
+        .select_related("indicator", "authority")
+        .order_by("indicator__display_order", "authority__name")
+    )
+
+
+def build_comparators(
+    build: BenchmarkBuild, group: str
+) -> dict[int, BenchmarkComparator]:
+    rows = BenchmarkComparator.objects.filter(build=build, group=group)
+    return {row.indicator_id: row for row in rows}

@@ -1,0 +1,82 @@
+"""The tartan rug as an XLSX workbook, in the same colours as the page."""
+
+import io
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from .models import BenchmarkBuild
+from .rug import rug_build
+
+RULE = (
+    "Rule: LAs are ranked best to worst (highest first where higher is better or "
+    "neither, lowest first where lower is better); tied values share the average "
+    "rank; position = (rank - 1) / (n - 1); top 20% if position <= 0.2, bottom 20% "
+    "if position >= 0.8; no bands when fewer than 5 LAs have a value."
+)
+
+
+def rug_workbook(build: BenchmarkBuild, group: str) -> bytes:
+    """One row per indicator, one column per LA: value and band in each cell's
+    text, quintile in its fill, then the comparators."""
+    rug = rug_build(build, group)
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Tartan rug"
+
+    sheet.append([f"London RIA benchmark, {build.period.label}, group {group}"])
+    sheet["A1"].font = Font(bold=True, size=14)
+    sheet.append([RULE])
+    sheet.append([])
+
+    header = ["Indicator", *[a.name for a in rug.authorities]]
+    header += ["Group mean", "Group median", "London rate"]
+    sheet.append(header)
+    for cell in sheet[4]:
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+
+    for row in rug.rows:
+        values = [row.indicator.name]
+        for cell in row.cells:
+            values.append(f"{cell.display}\n{cell.band}" if cell else "")
+        comparator = row.comparator
+        values += [
+            _rounded(comparator.mean if comparator else None, row.indicator),
+            _rounded(comparator.median if comparator else None, row.indicator),
+            _rounded(comparator.rate if comparator else None, row.indicator),
+        ]
+        sheet.append(values)
+        excel_row = sheet.max_row
+        for offset, cell in enumerate(row.cells, start=2):
+            target = sheet.cell(excel_row, offset)
+            target.alignment = Alignment(wrap_text=True, vertical="top")
+            if cell is not None:
+                colour = cell.colour.lstrip("#").upper()
+                target.fill = PatternFill("solid", start_color=colour, end_color=colour)
+
+    sheet.column_dimensions["A"].width = 48
+    for column in range(2, len(header) + 1):
+        sheet.column_dimensions[get_column_letter(column)].width = 14
+    sheet.freeze_panes = "B5"
+    _never_formulas(sheet)
+
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _rounded(number, indicator):
+    if number is None:
+        return None
+    return round(float(number), indicator.decimal_places)
+
+
+def _never_formulas(sheet) -> None:
+    """Names come from the admin; one starting with = must stay text."""
+    for row in sheet.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str) and cell.value.startswith("="):
+                cell.data_type = "s"
+                cell.quotePrefix = True

@@ -1,0 +1,25 @@
+from django.urls import path
+
+from . import views, views_authority, views_flags, views_published
+
+app_name = "benchmarking"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("builds/", views.builds, name="builds"),
+    path("builds/<int:build>/", views.build_detail, name="build-detail"),
+    path("builds/<int:build>/progress/", views.build_progress, name="build-progress"),
+    path("builds/<int:build>/publish/", views.build_publish, name="build-publish"),
+    path("<slug:period>/rug/", views.rug, name="rug"),
+    path(
+        "published/import/",
+        views_published.published_upload,
+        name="published-import",
+    ),
+    path(
+        "<slug:period>/authorities/<str:code>/",
+        views_authority.authority_detail,
+        name="authority",
+    ),
+    path("<slug:period>/flags/", views_flags.flags, name="flags"),
+]
