@@ -78,7 +78,9 @@ def benchmark_frame(values: pd.DataFrame) -> BenchmarkFrames:
     (`high_good`, `low_good` or `neither`). The optional `numerator` and
     `denominator` give the comparator rate, scaled by the optional
     `multiplier` (100 for a percentage, 10,000 for a rate per 10,000; 1 when
-    absent). Each LA may appear only once per (period, indicator, group),
+    absent). A figure two LAs report together (the same optional
+    `shared_with`) adds its numerator and denominator to the rate once. Each
+    LA may appear only once per (period, indicator, group),
     though it may belong to many groups.
     """
     _check_columns(values)
@@ -283,12 +285,25 @@ def _rates(values: pd.DataFrame, rows: _Sorted) -> np.ndarray:
     """Summed numerators over summed denominators, where LAs gave both."""
     numerator = _floats(values, "numerator")
     denominator = _floats(values, "denominator")
-    both = ~np.isnan(numerator) & ~np.isnan(denominator)
+    both = (
+        ~np.isnan(numerator) & ~np.isnan(denominator) & ~_repeated_share(values, rows)
+    )
 
     codes = rows.codes[both]
     numerators = np.bincount(codes, numerator[both], minlength=len(rows.n))
     denominators = np.bincount(codes, denominator[both], minlength=len(rows.n))
     return _divide(numerators, denominators)
+
+
+def _repeated_share(values: pd.DataFrame, rows: _Sorted) -> np.ndarray:
+    """True for the second and later LAs of a jointly reported figure (the
+    same `shared_with`, such as `314 / 318`) in a group: their numerator and
+    denominator are the first one's, and must be summed only once."""
+    if "shared_with" not in values:
+        return np.zeros(len(values), dtype=bool)
+    shared = values["shared_with"].fillna("").astype(str).to_numpy()
+    keys = pd.DataFrame({"group": rows.codes, "shared": shared})
+    return keys.duplicated().to_numpy() & (shared != "")
 
 
 def _divide(top: np.ndarray, bottom: np.ndarray) -> np.ndarray:

@@ -140,7 +140,14 @@ def benchmark_build_run(build: BenchmarkBuild) -> BenchmarkBuild:
 
     Expected problems (no data) fail the build with a message for the
     analyst; anything else fails it with a plain apology and is logged.
+
+    A finished build is left as it is: tasks are acknowledged late, so Celery
+    may deliver one again, and a published build must not be recomputed (or
+    failed) under the LAs reading it.
     """
+    if build.status == BenchmarkBuild.Status.DONE:
+        logger.info("Build %s is already done; not running it again", build.pk)
+        return build
     _set_state(build, status=BenchmarkBuild.Status.RUNNING, progress=5)
     try:
         _compute_and_store(build)

@@ -10,10 +10,16 @@ from .models import BenchmarkBuild
 from .rug import rug_build
 
 RULE = (
-    "Rule: LAs are ranked best to worst (highest first where higher is better or "
-    "neither, lowest first where lower is better); tied values share the average "
-    "rank; position = (rank - 1) / (n - 1); top 20% if position <= 0.2, bottom 20% "
-    "if position >= 0.8; no bands when fewer than 5 LAs have a value."
+    "Rule: LAs with no value (missing, suppressed or not applicable) are left "
+    "out; n is the number left, and with n < 5 no positions or bands are given. "
+    "LAs are ordered best to worst (highest first where higher is better or "
+    "neither is, lowest first where lower is better); rank is the place in that "
+    "order, tied values sharing the average of the places they span (7 and 8 "
+    "tied are both 7.5); position = (rank - 1) / (n - 1). Top 20% if position "
+    "<= 0.2, bottom 20% if position >= 0.8, otherwise middle; where neither "
+    "direction is better these are the highest and lowest 20%, with no judgement "
+    "of good or bad. Quintile 1 if position <= 0.2, 2 if <= 0.4, 3 if < 0.6, "
+    "4 if < 0.8, 5 if >= 0.8."
 )
 
 
@@ -40,7 +46,7 @@ def rug_workbook(build: BenchmarkBuild, group: str) -> bytes:
     for row in rug.rows:
         values = [row.indicator.name]
         for cell in row.cells:
-            values.append(f"{cell.display}\n{cell.band}" if cell else "")
+            values.append(_cell_text(cell))
         comparator = row.comparator
         values += [
             _rounded(comparator.mean if comparator else None, row.indicator),
@@ -65,6 +71,16 @@ def rug_workbook(build: BenchmarkBuild, group: str) -> bytes:
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def _cell_text(cell) -> str:
+    """Value and band; and, for a figure two LAs report together, so."""
+    if cell is None:
+        return ""
+    text = f"{cell.display}\n{cell.band}"
+    if cell.result.shared_with:
+        text += f"\nReported jointly: {cell.result.shared_with}"
+    return text
 
 
 def _rounded(number, indicator):

@@ -40,8 +40,11 @@ def index(request):
     """The periods with a benchmark the user may see."""
     if not selectors.may_see_benchmarking(request.user):
         raise Http404("Not found")
+    # The build each period's pages show (selectors.build_current): for LA
+    # users the latest published, which need not be the latest finished.
+    latest = "finished_at" if request.user.is_ria_team else "published_at"
     builds = {}
-    for build in selectors.builds_visible_to(request.user).order_by("finished_at"):
+    for build in selectors.builds_visible_to(request.user).order_by(latest, "pk"):
         builds[build.period_id] = build
     periods = sorted(
         (build.period for build in builds.values()),
