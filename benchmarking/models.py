@@ -248,3 +248,16 @@ class BenchmarkComparator(models.Model):
 
     def __str__(self):
         return f"{self.indicator.code} comparators in {self.group}"
+
+    @property
+    def figures(self) -> list[float | None]:
+        """The comparators in the order the rug's columns show them."""
+        return [
+            self.mean,
+            self.median,
+            self.rate,
+            self.england,
+            self.london,
+            self.inner_london,
+            self.outer_london,
+        ]

@@ -6,12 +6,12 @@ Views load through `selectors` (who may see which build) and hand changes to
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from authorities.access import require_analyst, require_ria_team
 from indicators.models import Period, ReturnStatus, ReturnValue
 
 from . import selectors, services
@@ -21,17 +21,6 @@ from .models import BenchmarkBuild, PublishedValue
 from .palette import key_entries
 from .rug import SORTS, rug_build
 from .spreadsheets import rug_workbook
-
-
-def _require_ria_team(user):
-    if not user.is_ria_team:
-        raise Http404("Not found")
-
-
-def _require_analyst(user):
-    _require_ria_team(user)
-    if not user.is_analyst:
-        raise PermissionDenied("Only the RIA data analyst can do that.")
 
 
 @require_GET
@@ -75,11 +64,11 @@ def _buildable_periods():
 @login_required
 def builds(request):
     """The analyst starts builds here and sees every period's latest build."""
-    _require_ria_team(request.user)
+    require_ria_team(request.user)
     periods = list(_buildable_periods())
 
     if request.method == "POST":
-        _require_analyst(request.user)
+        require_analyst(request.user)
         chosen = next(
             (p for p in periods if p.slug == request.POST.get("period")), None
         )
@@ -102,7 +91,7 @@ def builds(request):
 @require_GET
 @login_required
 def build_detail(request, build):
-    _require_ria_team(request.user)
+    require_ria_team(request.user)
     build = get_object_or_404(BenchmarkBuild.objects.select_related("period"), pk=build)
     return render(request, "benchmarking/build_detail.html", {"build": build})
 
@@ -111,7 +100,7 @@ def build_detail(request, build):
 @login_required
 def build_progress(request, build):
     """The build's state as JSON, for the page that follows it."""
-    _require_ria_team(request.user)
+    require_ria_team(request.user)
     build = get_object_or_404(BenchmarkBuild, pk=build)
     return JsonResponse(
         {
@@ -126,7 +115,7 @@ def build_progress(request, build):
 @require_POST
 @login_required
 def build_publish(request, build):
-    _require_analyst(request.user)
+    require_analyst(request.user)
     build = get_object_or_404(BenchmarkBuild.objects.select_related("period"), pk=build)
     try:
         services.benchmark_publish(build=build, actor=request.user)

@@ -2,10 +2,10 @@
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
+from authorities.access import require_ria_team
 from indicators.models import Indicator, Period
 
 from .flags import BOTTOM, TOP, flags_for
@@ -49,8 +49,7 @@ class FlagFilterForm(forms.Form):
 @login_required
 def flags(request, period):
     """Only the RIA team sees every LA's flags side by side, published or not."""
-    if not request.user.is_ria_team:
-        raise Http404("Not found")
+    require_ria_team(request.user)
     period = get_object_or_404(Period, slug=period)
 
     groups = comparison_groups()

@@ -6,11 +6,12 @@ import logging
 from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.defaultfilters import filesizeformat
 from django.views.decorators.http import require_http_methods
+
+from authorities.access import require_analyst
 
 from . import published
 
@@ -61,14 +62,6 @@ class PublishedImportForm(forms.Form):
     dry_run = forms.BooleanField(label="Check only (dry run)", required=False)
 
 
-def _require_analyst(user) -> None:
-    # The rest of the RIA team know the page exists; nobody else should.
-    if not user.is_ria_team:
-        raise Http404("Not found")
-    if not user.is_analyst:
-        raise PermissionDenied("Only the RIA data analyst can import published data.")
-
-
 @require_http_methods(["GET", "POST"])
 @login_required
 def published_upload(request: HttpRequest) -> HttpResponse:
@@ -76,7 +69,7 @@ def published_upload(request: HttpRequest) -> HttpResponse:
 
     Nothing is saved unless every file is right; a dry run saves nothing.
     """
-    _require_analyst(request.user)
+    require_analyst(request.user)
     posted = request.method == "POST"
     form = PublishedImportForm(
         request.POST if posted else None, request.FILES if posted else None

@@ -16,6 +16,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from authorities.access import require_analyst, require_ria_team
+
 from . import selectors, services
 from .forms import (
     ExtensionForm,
@@ -41,19 +43,6 @@ STATUS_TAGS = {
     ReturnStatus.ACCEPTED: "govuk-tag--green",
     ReturnStatus.REOPENED: "govuk-tag--yellow",
 }
-
-
-def _require_ria_team(user):
-    if not user.is_ria_team:
-        raise Http404("Not found")
-
-
-def _require_analyst(user):
-    _require_ria_team(user)
-    if not user.is_analyst:
-        from django.core.exceptions import PermissionDenied
-
-        raise PermissionDenied("Only the RIA data analyst can do that.")
 
 
 @require_GET
@@ -300,7 +289,7 @@ def return_reopen(request, pk):
 @login_required
 def status_grid(request):
     """LAs by quarters, each return's status, late ones marked."""
-    _require_ria_team(request.user)
+    require_ria_team(request.user)
     # Newest first: the open quarter is what the analyst is chasing.
     periods = list(Period.objects.quarterly().order_by("-start_date")[:8])
     return render(
@@ -317,7 +306,7 @@ def status_grid(request):
 @require_GET
 @login_required
 def period_list(request):
-    _require_ria_team(request.user)
+    require_ria_team(request.user)
     periods = Period.objects.quarterly().prefetch_related("extensions__authority")
     return render(request, "indicators/period_list.html", {"periods": periods})
 
@@ -326,7 +315,7 @@ def period_list(request):
 @login_required
 def period_edit(request, slug):
     """The analyst sets a quarter's due and edit-close dates."""
-    _require_analyst(request.user)
+    require_analyst(request.user)
     period = get_object_or_404(Period.objects.quarterly(), slug=slug)
     form = PeriodDatesForm(
         request.POST or None,
@@ -347,7 +336,7 @@ def period_edit(request, slug):
 @login_required
 def extension_grant(request, slug):
     """The analyst gives one LA a later due and edit-close date."""
-    _require_analyst(request.user)
+    require_analyst(request.user)
     period = get_object_or_404(Period.objects.quarterly(), slug=slug)
     form = ExtensionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
