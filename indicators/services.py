@@ -189,11 +189,12 @@ def return_save_values(
             raise ReturnError(problem)
         if seen_version is not None:
             indicators, version = seen_version
-            if values_version(ret, indicators) != version:
+            if _saved_since(ret, indicators, version):
                 raise ReturnConflict(
-                    "Someone else saved figures on this page after you opened "
-                    "it. Your figures are below and have not been saved: check "
-                    "them against the return and save again."
+                    "Someone else saved figures for these indicators after you "
+                    "opened them here. Yours have not been saved: check them "
+                    "against the return, then save again (for a spreadsheet, "
+                    "download a new template and copy your figures into it)."
                 )
 
         existing = {v.indicator_id: v for v in ret.values.all()}
@@ -238,6 +239,26 @@ def return_save_values(
             "Return %s: %s values changed by user %s", ret.pk, changed, actor.pk
         )
     return changed
+
+
+def return_entries_changing(
+    ret: Return, entries: dict[Indicator, CleanEntry]
+) -> list[Indicator]:
+    """The indicators whose saved answer these entries would change."""
+    stored = {v.indicator_id: v for v in ret.values.all()}
+    return [
+        indicator
+        for indicator, entry in entries.items()
+        if indicator.pk not in stored or _differs(stored[indicator.pk], entry)
+    ]
+
+
+def _saved_since(ret: Return, indicators: list[Indicator], version: int) -> bool:
+    return ValueChange.objects.filter(
+        return_value__return_obj=ret,
+        return_value__indicator__in=indicators,
+        pk__gt=version,
+    ).exists()
 
 
 def values_version(ret: Return, indicators: list[Indicator]) -> int:

@@ -33,6 +33,7 @@ from authorities.models import LocalAuthority
 
 from .models import Indicator, Return, ReturnValue
 from .selectors import WarningContext, return_values_by_indicator, warning_context
+from .services import values_version
 from .validation import CleanEntry, RawEntry, soft_warnings, validate_entry
 
 logger = logging.getLogger(__name__)
@@ -45,6 +46,9 @@ HELP_SHEET = "How to fill in"
 AUTHORITY_CELL = (3, "B")
 DFE_CODE_CELL = (4, "B")
 PERIOD_CELL = (5, "B")
+# The values' version when the template was made (services.values_version), so
+# an upload cannot quietly undo figures saved after the download.
+VERSION_CELL = (5, "E")
 HEADING_ROW = 8
 FIRST_DATA_ROW = HEADING_ROW + 1
 
@@ -133,6 +137,8 @@ class ParseResult:
 
     entries: dict[Indicator, CleanEntry] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    # None for a file without a readable version: nothing to compare.
+    version: int | None = None
 
     @property
     def is_valid(self) -> bool:
@@ -178,6 +184,9 @@ def _write_title_block(sheet: Worksheet, ret: Return) -> None:
     ):
         sheet.cell(row=row, column=1, value=label).font = Font(bold=True)
         _set_text(sheet[f"{letter}{row}"], value)
+    row, letter = VERSION_CELL
+    sheet.cell(row=row, column=4, value="Template version").font = Font(bold=True)
+    sheet[f"{letter}{row}"] = values_version(ret, list(Indicator.objects.core()))
     sheet["A6"] = (
         "Fill in the table below. Do not change the cells above, the codes in "
         f"column A or the column headings. The ‘{HELP_SHEET}’ sheet explains "
@@ -380,6 +389,7 @@ def return_parse_upload(ret: Return, uploaded_file: UploadedFile) -> ParseResult
         return _refuse(*problems)
 
     result = _read_entries(ret, rows)
+    result.version = _read_version(rows)
     if result.problems:
         logger.info(
             "Upload to return %s refused with %s problems",
@@ -465,6 +475,16 @@ def _cell(rows: Rows, row: int, letter: str) -> CellData:
     if cells is None:
         return EMPTY
     return cells[ord(letter) - ord("A")]
+
+
+def _read_version(rows: Rows) -> int | None:
+    row, letter = VERSION_CELL
+    value = _cell(rows, row, letter).value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return None
 
 
 def _check_title_block(ret: Return, rows: Rows) -> list[Problem]:

@@ -72,6 +72,7 @@ def return_upload(request: HttpRequest, pk: int) -> HttpResponse:
                     actor=request.user,
                     entries=result.entries,
                     via=ValueChange.Via.SPREADSHEET,
+                    seen_version=_seen_version(ret, result),
                 )
             except services.ReturnError as error:
                 # The return was locked between the page loading and saving.
@@ -104,3 +105,12 @@ def _saved_message(read: int, changed: int) -> str:
 
 def _answers(count: int) -> str:
     return f"{count} answer" if count == 1 else f"{count} answers"
+
+
+def _seen_version(ret, result):
+    """Guard only the indicators this file would change: a colleague's later
+    save of another indicator is no reason to refuse the upload."""
+    if result.version is None:
+        return None
+    changing = services.return_entries_changing(ret, result.entries)
+    return (changing, result.version)

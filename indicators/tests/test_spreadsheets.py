@@ -798,3 +798,54 @@ def test_wrong_method_is_refused(editor_client, camden_return, url, method):
 
 def test_download_cannot_be_posted_to(editor_client, camden_return):
     assert editor_client.post(download_url(camden_return)).status_code == 405
+
+
+def test_an_upload_over_figures_saved_since_the_download_is_refused(
+    editor_client, editor, approver, camden_return
+):
+    workbook = template(camden_return)
+    fill(workbook, "SW_AGENCY", E=30, G=150)
+    fill(workbook, "SW_VACANCY", E=10, G=150)
+    # A colleague saves the agency share in the browser after the download.
+    save(
+        camden_return,
+        approver,
+        SW_AGENCY=CleanEntry(
+            numerator=Decimal(45), denominator=Decimal(150), value=Decimal(30)
+        ),
+    )
+    before = snapshot(camden_return)
+
+    response = post_file(editor_client, camden_return, to_bytes(workbook))
+
+    assert response.status_code == 200
+    assert "Someone else saved figures for these indicators" in (
+        response.content.decode()
+    )
+    assert snapshot(camden_return) == before
+
+
+def test_a_colleagues_save_of_another_indicator_does_not_block_an_upload(
+    editor_client, approver, camden_return
+):
+    workbook = template(camden_return)
+    fill(workbook, "SW_VACANCY", E=10, G=150)
+    save(
+        camden_return,
+        approver,
+        SW_AGENCY=CleanEntry(
+            numerator=Decimal(45), denominator=Decimal(150), value=Decimal(30)
+        ),
+    )
+
+    response = post_file(editor_client, camden_return, to_bytes(workbook))
+
+    assert response.status_code == 302
+    vacancy = ReturnValue.objects.get(
+        return_obj=camden_return, indicator__code="SW_VACANCY"
+    )
+    assert vacancy.numerator == 10
+    agency = ReturnValue.objects.get(
+        return_obj=camden_return, indicator__code="SW_AGENCY"
+    )
+    assert agency.numerator == 45

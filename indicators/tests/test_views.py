@@ -445,7 +445,7 @@ def test_a_save_over_a_colleagues_newer_figures_is_refused_and_keeps_the_typing(
 
     assert response.status_code == 200
     page = response.content.decode()
-    assert "Someone else saved figures on this page" in page
+    assert "Someone else saved figures for these indicators" in page
     assert 'value="45"' in page
     agency = ReturnValue.objects.get(
         return_obj=camden_return, indicator__code="SW_AGENCY"
