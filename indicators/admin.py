@@ -3,6 +3,7 @@ from django.contrib import admin
 from .models import (
     Indicator,
     Period,
+    PeriodChange,
     PeriodExtension,
     Return,
     ReturnTransition,
@@ -29,6 +30,17 @@ class PeriodExtensionInline(admin.TabularInline):
         return False
 
 
+class PeriodChangeInline(admin.TabularInline):
+    model = PeriodChange
+    extra = 0
+    can_delete = False
+    fields = ["at", "actor", "description"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Period)
 class PeriodAdmin(admin.ModelAdmin):
     list_display = [
@@ -41,7 +53,7 @@ class PeriodAdmin(admin.ModelAdmin):
     ]
     list_filter = ["kind"]
     readonly_fields = ["label", "slug", "kind", "year_start", "quarter"]
-    inlines = [PeriodExtensionInline]
+    inlines = [PeriodExtensionInline, PeriodChangeInline]
 
     def has_add_permission(self, request):
         # Periods are created with their returns by the services, not by hand.

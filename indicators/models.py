@@ -206,6 +206,21 @@ class PeriodExtension(models.Model):
         return f"{self.authority} until {self.until:%d %B %Y} for {self.period}"
 
 
+class PeriodChange(models.Model):
+    """An audit record of a change to a period's dates or an LA's extension."""
+
+    period = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="changes")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT)
+    at = models.DateTimeField(default=timezone.now)
+    description = models.TextField()
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.period}: {self.description}"
+
+
 class ReturnStatus(models.TextChoices):
     NOT_STARTED = "not_started", "Not started"
     IN_PROGRESS = "in_progress", "In progress"

@@ -16,6 +16,7 @@ from authorities.models import LocalAuthority, User
 from .models import (
     Indicator,
     Period,
+    PeriodChange,
     PeriodExtension,
     Return,
     ReturnStatus,
@@ -409,9 +410,19 @@ def period_set_dates(
     """Set a quarter's due and edit-close dates."""
     if edits_close_on < due_on:
         raise ReturnError("Edits cannot close before the due date.")
-    period.due_on = due_on
-    period.edits_close_on = edits_close_on
-    period.save(update_fields=["due_on", "edits_close_on"])
+    before = f"due {_day(period.due_on)}, edits closing {_day(period.edits_close_on)}"
+    with transaction.atomic():
+        period.due_on = due_on
+        period.edits_close_on = edits_close_on
+        period.save(update_fields=["due_on", "edits_close_on"])
+        PeriodChange.objects.create(
+            period=period,
+            actor=actor,
+            description=(
+                f"Dates changed from {before} to due {_day(due_on)}, edits "
+                f"closing {_day(edits_close_on)}."
+            ),
+        )
     logger.info(
         "Period %s dates set to due %s, close %s by user %s",
         period.label,
@@ -438,16 +449,27 @@ def extension_grant(
     if not reason.strip():
         raise ReturnError("Enter the reason for the extension.")
 
-    extension, _ = PeriodExtension.objects.update_or_create(
-        period=period,
-        authority=authority,
-        defaults={
-            "until": until,
-            "reason": reason.strip(),
-            "granted_by": actor,
-            "granted_at": timezone.now(),
-        },
-    )
+    earlier = PeriodExtension.objects.filter(period=period, authority=authority).first()
+    with transaction.atomic():
+        extension, _ = PeriodExtension.objects.update_or_create(
+            period=period,
+            authority=authority,
+            defaults={
+                "until": until,
+                "reason": reason.strip(),
+                "granted_by": actor,
+                "granted_at": timezone.now(),
+            },
+        )
+        replaced = f", replacing one until {_day(earlier.until)}" if earlier else ""
+        PeriodChange.objects.create(
+            period=period,
+            actor=actor,
+            description=(
+                f"Extension for {authority.name} until {_day(until)}{replaced}: "
+                f"{reason.strip()}"
+            ),
+        )
     logger.info(
         "Extension for %s in %s until %s granted by user %s",
         authority.dfe_code,
@@ -456,3 +478,7 @@ def extension_grant(
         actor.pk,
     )
     return extension
+
+
+def _day(date: datetime.date | None) -> str:
+    return f"{date:%-d %B %Y}" if date else "not set"

@@ -30,6 +30,7 @@ from .forms import (
 from .models import (
     Indicator,
     Period,
+    PeriodChange,
     ReturnStatus,
     ReturnTransition,
     SourceCollection,
@@ -308,7 +309,12 @@ def status_grid(request):
 def period_list(request):
     require_ria_team(request.user)
     periods = Period.objects.quarterly().prefetch_related("extensions__authority")
-    return render(request, "indicators/period_list.html", {"periods": periods})
+    changes = PeriodChange.objects.select_related("period", "actor")[:30]
+    return render(
+        request,
+        "indicators/period_list.html",
+        {"periods": periods, "changes": changes},
+    )
 
 
 @require_http_methods(["GET", "POST"])

@@ -499,3 +499,33 @@ def test_a_return_never_submitted_is_overdue_after_its_due_date(camden_return):
     due = camden_return.due_on
     assert not camden_return.is_overdue(due)
     assert camden_return.is_overdue(due + datetime.timedelta(days=1))
+
+
+def test_date_changes_and_extensions_are_kept_with_who_and_what(
+    analyst, analyst_client, camden, quarter
+):
+    due = quarter.due_on
+    services.period_set_dates(
+        period=quarter,
+        due_on=due + datetime.timedelta(days=1),
+        edits_close_on=quarter.edits_close_on,
+        actor=analyst,
+    )
+    until = due + datetime.timedelta(days=5)
+    services.extension_grant(
+        period=quarter, authority=camden, until=until, reason="Outage", actor=analyst
+    )
+    services.extension_grant(
+        period=quarter,
+        authority=camden,
+        until=until + datetime.timedelta(days=2),
+        reason="Longer outage",
+        actor=analyst,
+    )
+
+    changes = list(quarter.changes.order_by("at", "pk"))
+    assert [c.actor for c in changes] == [analyst] * 3
+    assert changes[0].description.startswith(f"Dates changed from due {due:%-d %B %Y}")
+    assert f"replacing one until {until:%-d %B %Y}" in changes[2].description
+    page = analyst_client.get(reverse("indicators:period-list")).content.decode()
+    assert "Longer outage" in page and "Ana Lyst" in page
