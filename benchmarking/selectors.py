@@ -5,13 +5,18 @@ analyst can check it before publishing. London LA users see the latest
 published build only (DESIGN.md section 2). Nobody else sees benchmarking.
 """
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 
 from authorities.models import User
-from indicators.models import Period
+from indicators.models import Period, ReturnStatus, ReturnValue
 
-from .models import BenchmarkBuild, BenchmarkComparator, BenchmarkResult
+from .models import (
+    BenchmarkBuild,
+    BenchmarkComparator,
+    BenchmarkResult,
+    PublishedValue,
+)
 
 
 def may_see_benchmarking(user: User) -> bool:
@@ -68,3 +73,17 @@ def build_comparators(
 ) -> dict[int, BenchmarkComparator]:
     rows = BenchmarkComparator.objects.filter(build=build, group=group)
     return {row.indicator_id: row for row in rows}
+
+
+def periods_buildable() -> QuerySet[Period]:
+    """Quarters with an accepted return and years with published values,
+    newest first: the periods a build would have something to rank."""
+    accepted = ReturnValue.objects.filter(
+        return_obj__period=OuterRef("pk"), return_obj__status=ReturnStatus.ACCEPTED
+    )
+    published = PublishedValue.objects.filter(period=OuterRef("pk"))
+    return (
+        Period.objects.annotate(has_values=Exists(accepted) | Exists(published))
+        .filter(has_values=True)
+        .order_by("-start_date", "kind")
+    )

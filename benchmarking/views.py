@@ -6,18 +6,17 @@ Views load through `selectors` (who may see which build) and hand changes to
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from authorities.access import require_analyst, require_ria_team
-from indicators.models import Period, ReturnStatus, ReturnValue
+from indicators.models import Period
 
 from . import selectors, services
 from .exports import export_csv
 from .groups import LONDON, comparison_groups
-from .models import BenchmarkBuild, PublishedValue
+from .models import BenchmarkBuild
 from .palette import key_entries
 from .rug import SORTS, rug_build
 from .spreadsheets import rug_workbook
@@ -47,25 +46,12 @@ def index(request):
     )
 
 
-def _buildable_periods():
-    """Quarters with an accepted return and years with published values."""
-    accepted = ReturnValue.objects.filter(
-        return_obj__period=OuterRef("pk"), return_obj__status=ReturnStatus.ACCEPTED
-    )
-    published = PublishedValue.objects.filter(period=OuterRef("pk"))
-    return (
-        Period.objects.annotate(has_values=Exists(accepted) | Exists(published))
-        .filter(has_values=True)
-        .order_by("-start_date", "kind")
-    )
-
-
 @require_http_methods(["GET", "POST"])
 @login_required
 def builds(request):
     """The analyst starts builds here and sees every period's latest build."""
     require_ria_team(request.user)
-    periods = list(_buildable_periods())
+    periods = list(selectors.periods_buildable())
 
     if request.method == "POST":
         require_analyst(request.user)
