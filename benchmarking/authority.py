@@ -19,11 +19,21 @@ from indicators.models import Indicator, Period, Polarity, SourceCollection
 
 from .groups import LONDON, Group
 from .models import BenchmarkBuild, BenchmarkComparator, BenchmarkResult
-from .palette import band_text, cell_colour
-from .selectors import build_results, builds_visible_to
+from .palette import (
+    HIGHLIGHT,
+    MEAN_LINE,
+    OTHER_LAS,
+    TEXT,
+    TREND_LA,
+    TREND_MEAN,
+    band_text,
+    cell_colour,
+)
+from .selectors import build_results, builds_published, builds_visible_to
 
-# Two years of quarters: enough to see a direction without crowding the chart.
-TREND_QUARTERS = 8
+# Two years of quarters (or eight years): enough to see a direction without
+# crowding the chart.
+TREND_PERIODS = 8
 
 # DfE's symbols for a value it does not give (DESIGN.md section 7).
 SUPPRESSION_MEANINGS = {
@@ -36,15 +46,6 @@ SUPPRESSION_MEANINGS = {
     ":": "not available",
 }
 
-# Chart colours. Every mark is at least 3:1 against white (WCAG 1.4.11), and
-# the chosen LA's bar is far darker than the rest so that it stands out in
-# greyscale too; its name is also written beside it.
-HIGHLIGHT = "#003078"
-OTHER_LAS = "#8f8f8f"
-MEAN_LINE = "#d4351c"
-TREND_LA = "#1d70b8"
-TREND_MEAN = "#505a5f"
-TEXT = "#0b0c0c"
 FONT = "arial, sans-serif"
 
 
@@ -87,6 +88,7 @@ class IndicatorPanel:
     colour: str
     summary: str
     comparisons: list[Comparison]
+    mean: float | None
     ranking: list[RankedAuthority]
     chart: dict | None
     trend: list[TrendPoint]
@@ -135,9 +137,17 @@ def authority_groups(authority: LocalAuthority, groups: list[Group]) -> list[Gro
 
 
 def authority_page(
-    *, build: BenchmarkBuild, authority: LocalAuthority, group: Group, user: User
+    *,
+    build: BenchmarkBuild,
+    authority: LocalAuthority,
+    group: Group,
+    user: User | None,
 ) -> AuthorityPage:
-    """Everything the LA's page shows for `build`, ranked within `group`."""
+    """Everything the LA's page shows for `build`, ranked within `group`.
+
+    The trend takes the builds `user` may see; with no user (a PDF report,
+    read by every London LA), published builds only.
+    """
     indicators = list(Indicator.objects.core())
     by_indicator: dict[int, list[BenchmarkResult]] = defaultdict(list)
     for result in build_results(build, group.key):
@@ -151,7 +161,7 @@ def authority_page(
     }
     names = _names_by_code(by_indicator)
     trends = authority_trend(
-        user=user, authority=authority, until=build.period, indicators=indicators
+        user=user, authority=authority, until=build, indicators=indicators
     )
 
     sections = {key: PanelSection(label) for key, label in SourceCollection.choices}
@@ -176,17 +186,19 @@ def authority_page(
 
 def authority_trend(
     *,
-    user: User,
+    user: User | None,
     authority: LocalAuthority,
-    until: Period,
+    until: BenchmarkBuild,
     indicators: list[Indicator],
 ) -> dict[int, list[TrendPoint]]:
-    """The LA's value and the London mean in each recent quarter, by indicator.
+    """The LA's value and the London mean in each recent period of the same
+    kind as `until`'s (quarters or years), by indicator, ending with `until`.
 
-    Each quarter contributes its current build as `user` sees it (the rule of
-    `selectors.build_current`), ranked among all London, oldest first.
+    Each earlier period contributes its current build as `user` sees it (the
+    rule of `selectors.build_current`; published builds when there is no
+    user), ranked among all London, oldest first.
     """
-    builds = _current_quarter_builds(user, until)
+    builds = _trend_builds(user, until)
     if not builds:
         return {}
 
@@ -214,20 +226,24 @@ def authority_trend(
     return trends
 
 
-def _current_quarter_builds(user: User, until: Period) -> list[BenchmarkBuild]:
-    """The latest build `user` may see of each quarter up to `until`, oldest
-    first, at most TREND_QUARTERS of them, from one query."""
-    builds = builds_visible_to(user).filter(
-        period__kind=Period.Kind.QUARTER, period__end_date__lte=until.end_date
-    )
-    # As build_current orders them: LA users see the latest publication.
-    latest = "-finished_at" if user.is_ria_team else "-published_at"
-    builds = builds.order_by("-period__start_date", latest, "-pk")
+def _trend_builds(user: User | None, until: BenchmarkBuild) -> list[BenchmarkBuild]:
+    """`until` and the latest build `user` may see of each earlier period of
+    its kind, oldest first, at most TREND_PERIODS of them, from one query."""
+    if user is None:
+        builds, latest = builds_published(), "-published_at"
+    else:
+        # As build_current orders them: LA users see the latest publication.
+        builds = builds_visible_to(user)
+        latest = "-finished_at" if user.is_ria_team else "-published_at"
+    builds = builds.filter(
+        period__kind=until.period.kind,
+        period__end_date__lt=until.period.end_date,
+    ).order_by("-period__start_date", latest, "-pk")
 
-    current: dict[int, BenchmarkBuild] = {}
+    current: dict[int, BenchmarkBuild] = {until.period_id: until}
     for build in builds:
         current.setdefault(build.period_id, build)
-    newest = list(current.values())[:TREND_QUARTERS]
+    newest = list(current.values())[:TREND_PERIODS]
     return newest[::-1]
 
 
@@ -281,6 +297,7 @@ def _panel(
         colour=cell_colour(mine.quintile if mine else None, indicator.polarity),
         summary=summary,
         comparisons=_comparisons(indicator, group, comparator, london),
+        mean=mean,
         ranking=ranking,
         chart=_ranking_figure(indicator, authority, group, ranking, mean),
         trend=trend,
@@ -400,7 +417,7 @@ def _ranking_summary(authority, group, display, rank, band, result) -> str:
 def _trend_summary(authority, indicator, trend) -> str:
     known = [point for point in trend if point.value is not None]
     if not known:
-        return f"{authority.name} has no values in the quarters benchmarked so far."
+        return f"{authority.name} has no values in the periods benchmarked so far."
     first, last = known[0], known[-1]
     if first is last:
         return f"{authority.name}: {last.display} in {last.period.label}."

@@ -14,7 +14,7 @@ from indicators.periods import PeriodKey
 from .authority import indicator_anchor, rank_display, value_display
 from .models import BenchmarkBuild, BenchmarkResult
 from .palette import band_text, cell_colour
-from .selectors import build_current, build_results
+from .selectors import build_current, build_published, build_results
 
 TOP = BenchmarkResult.Band.TOP
 BOTTOM = BenchmarkResult.Band.BOTTOM
@@ -31,6 +31,7 @@ class Flag:
     band: str
     colour: str
     change: str
+    was: str = ""
 
     @property
     def anchor(self) -> str:
@@ -78,7 +79,7 @@ def flags_for(
     *,
     build: BenchmarkBuild,
     group: str,
-    user: User,
+    user: User | None,
     indicator: str = "",
     band: str = "",
 ) -> Flags:
@@ -86,12 +87,17 @@ def flags_for(
     current build in the same group.
 
     `indicator` (a code) and `band` (top or bottom), when given, narrow both
-    the flags and the LAs that left a band.
+    the flags and the LAs that left a band. With no user (a PDF report, read
+    by every London LA) the previous period's build is its published one.
     """
     previous_period = period_previous(build.period)
-    previous_build = (
-        build_current(previous_period, user=user) if previous_period else None
-    )
+    previous_build = None
+    if previous_period is not None:
+        previous_build = (
+            build_published(previous_period)
+            if user is None
+            else build_current(previous_period, user=user)
+        )
 
     current = _narrowed(build_results(build, group), indicator)
     now = {(r.indicator_id, r.authority_id): r for r in current}
@@ -162,6 +168,7 @@ def _flag(result: BenchmarkResult, before, compared: bool) -> Flag:
         band=band_text(result.band, polarity),
         colour=cell_colour(result.quintile, polarity),
         change=change,
+        was=band_text(before.band, polarity) if before is not None else "",
     )
 
 

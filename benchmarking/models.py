@@ -3,8 +3,9 @@
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.text import slugify
 
-from authorities.models import LocalAuthority
+from authorities.models import Cluster, LocalAuthority
 from indicators.models import Indicator, Period
 
 
@@ -261,3 +262,112 @@ class BenchmarkComparator(models.Model):
             self.inner_london,
             self.outer_london,
         ]
+
+
+class BenchmarkReport(models.Model):
+    """One PDF made from a published build: an LA's report, the London pack
+    or a cluster's pack. The file is kept in the database with its build, so
+    that the web and worker processes share it without a shared disk and it
+    is only ever served through a view that checks who is asking.
+    """
+
+    class Kind(models.TextChoices):
+        LA = "la", "LA report"
+        LONDON = "london", "London pack"
+        CLUSTER = "cluster", "Cluster pack"
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Being made"
+        FAILED = "failed", "Failed"
+        DONE = "done", "Ready"
+
+    build = models.ForeignKey(
+        BenchmarkBuild, on_delete=models.CASCADE, related_name="reports"
+    )
+    kind = models.CharField(max_length=7, choices=Kind.choices)
+    authority = models.ForeignKey(
+        LocalAuthority, on_delete=models.PROTECT, null=True, blank=True
+    )
+    cluster = models.ForeignKey(
+        Cluster, on_delete=models.PROTECT, null=True, blank=True
+    )
+    status = models.CharField(max_length=7, choices=Status.choices, default="queued")
+    error = models.TextField(blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    pdf = models.BinaryField(blank=True, default=b"", editable=False)
+    page_count = models.PositiveSmallIntegerField(default=0)
+    size = models.PositiveIntegerField(default=0, help_text="Bytes.")
+
+    class Meta:
+        ordering = ["build", "kind", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(kind="la", authority__isnull=False, cluster__isnull=True)
+                    | models.Q(
+                        kind="cluster", authority__isnull=True, cluster__isnull=False
+                    )
+                    | models.Q(
+                        kind="london", authority__isnull=True, cluster__isnull=True
+                    )
+                ),
+                name="report_names_what_it_covers",
+            ),
+            models.UniqueConstraint(
+                fields=["build", "authority"],
+                condition=models.Q(kind="la"),
+                name="one_report_per_build_and_la",
+            ),
+            models.UniqueConstraint(
+                fields=["build", "cluster"],
+                condition=models.Q(kind="cluster"),
+                name="one_pack_per_build_and_cluster",
+            ),
+            models.UniqueConstraint(
+                fields=["build"],
+                condition=models.Q(kind="london"),
+                name="one_london_pack_per_build",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.get_status_display()})"
+
+    @property
+    def subject(self) -> str:
+        """What the report covers: an LA, a cluster or London."""
+        if self.kind == self.Kind.LA:
+            return self.authority.name
+        if self.kind == self.Kind.CLUSTER:
+            return f"{self.cluster.name} cluster"
+        return "London"
+
+    @property
+    def title(self) -> str:
+        period = self.build.period.label
+        if self.kind == self.Kind.LA:
+            return f"{self.authority.name} benchmarking report, {period}"
+        if self.kind == self.Kind.CLUSTER:
+            return f"{self.cluster.name} cluster pack, {period}"
+        return f"London benchmarking pack, {period}"
+
+    @property
+    def filename(self) -> str:
+        """A file name that sorts and says what is inside, e.g.
+        `ria-benchmark-2026-27-q2-202-camden.pdf`."""
+        period = self.build.period.slug
+        if self.kind == self.Kind.LA:
+            subject = f"{self.authority.dfe_code}-{slugify(self.authority.name)}"
+        elif self.kind == self.Kind.CLUSTER:
+            subject = f"{self.cluster.cluster_set.slug}-{self.cluster.slug}-cluster"
+        else:
+            subject = "london-pack"
+        return f"ria-benchmark-{period}-{subject}.pdf"
+
+    @property
+    def is_ready(self) -> bool:
+        return self.status == self.Status.DONE

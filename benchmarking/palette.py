@@ -1,5 +1,5 @@
-"""The tartan rug's colours, shared by the web page, the XLSX download and,
-later, the PDF charts, so that every output reads the same way.
+"""The tartan rug's and the charts' colours, shared by the web pages, the XLSX
+download and the PDF reports, so that every output reads the same way.
 
 Quintile 1 is always the best-placed fifth (for `neither`, the highest). For
 indicators with a direction the scale runs from green (best) through grey to
@@ -26,6 +26,17 @@ NEITHER = {
     5: "#ffffff",
 }
 NO_BAND = "#ffffff"
+
+# Chart colours. Every mark is at least 3:1 against white (WCAG 1.4.11), and
+# the chosen LA's bar is far darker than the rest so that it stands out in
+# greyscale too; its name is also written beside it. The London mean is a
+# dashed line, so it is told apart by its shape as well as its colour.
+HIGHLIGHT = "#003078"
+OTHER_LAS = "#8f8f8f"
+MEAN_LINE = "#d4351c"
+TREND_LA = "#1d70b8"
+TREND_MEAN = "#505a5f"
+TEXT = "#0b0c0c"
 
 
 def cell_colour(quintile: int | None, polarity: str) -> str:

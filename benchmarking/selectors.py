@@ -5,15 +5,16 @@ analyst can check it before publishing. London LA users see the latest
 published build only (DESIGN.md section 2). Nobody else sees benchmarking.
 """
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
-from authorities.models import User
+from authorities.models import Cluster, User
 from indicators.models import Period, ReturnStatus, ReturnValue
 
 from .models import (
     BenchmarkBuild,
     BenchmarkComparator,
+    BenchmarkReport,
     BenchmarkResult,
     PublishedValue,
 )
@@ -32,6 +33,23 @@ def builds_visible_to(user: User) -> QuerySet[BenchmarkBuild]:
     if user.is_ria_team:
         return builds
     return builds.filter(published_at__isnull=False)
+
+
+def builds_published() -> QuerySet[BenchmarkBuild]:
+    """Every published build: what any London LA user may see."""
+    return BenchmarkBuild.objects.select_related("period").filter(
+        status=BenchmarkBuild.Status.DONE, published_at__isnull=False
+    )
+
+
+def build_published(period: Period) -> BenchmarkBuild | None:
+    """The period's build as London LAs see it: its latest publication."""
+    return (
+        builds_published()
+        .filter(period=period)
+        .order_by("-published_at", "-pk")
+        .first()
+    )
 
 
 def build_current(period: Period, *, user: User | None = None) -> BenchmarkBuild | None:
@@ -87,3 +105,37 @@ def periods_buildable() -> QuerySet[Period]:
         .filter(has_values=True)
         .order_by("-start_date", "kind")
     )
+
+
+def reports_visible_to(user: User) -> QuerySet[BenchmarkReport]:
+    """The PDF reports `user` may see, without their files.
+
+    The RIA team sees every report. An LA's staff see, for published builds,
+    their own LA's reports, the London pack and the packs of the clusters
+    their LA belongs to. Nobody else sees any.
+    """
+    reports = (
+        BenchmarkReport.objects.select_related(
+            "build__period", "authority", "cluster__cluster_set"
+        )
+        .defer("pdf")
+        .filter(build__published_at__isnull=False)
+    )
+    if not may_see_benchmarking(user):
+        return reports.none()
+    if user.is_ria_team:
+        return reports
+    own_clusters = Cluster.objects.filter(authorities=user.authority_id)
+    return reports.filter(
+        Q(kind=BenchmarkReport.Kind.LA, authority=user.authority_id)
+        | Q(kind=BenchmarkReport.Kind.LONDON)
+        | Q(kind=BenchmarkReport.Kind.CLUSTER, cluster__in=own_clusters)
+    )
+
+
+def report_get_for_user(user: User, report_id: int) -> BenchmarkReport:
+    """One report `user` may see, with its file; 404 otherwise."""
+    report = reports_visible_to(user).defer(None).filter(pk=report_id).first()
+    if report is None:
+        raise Http404("No such report")
+    return report

@@ -14,8 +14,9 @@ import pandas as pd
 from django.db import transaction
 from django.utils import timezone
 
-from authorities.models import LocalAuthority, User
+from authorities.models import Cluster, LocalAuthority, User
 from indicators.models import Indicator, Period, ReturnStatus, ReturnValue, Unit
+from ria_portal.background import enqueue
 
 from .engine import benchmark_frame
 from .groups import comparison_groups
@@ -23,9 +24,11 @@ from .models import (
     AreaKind,
     BenchmarkBuild,
     BenchmarkComparator,
+    BenchmarkReport,
     BenchmarkResult,
     PublishedValue,
 )
+from .reports import ReportError, report_render
 
 logger = logging.getLogger(__name__)
 
@@ -275,7 +278,8 @@ def _set_state(build: BenchmarkBuild, **fields) -> None:
 
 def benchmark_publish(*, build: BenchmarkBuild, actor: User) -> BenchmarkBuild:
     """Publish a finished build: its period's positions become visible to
-    every London LA user. A later publication of the same period replaces it.
+    every London LA user, and its PDF reports are queued. A later publication
+    of the same period replaces it.
     """
     if build.status != BenchmarkBuild.Status.DONE:
         raise BuildError("Only a finished build can be published.")
@@ -283,4 +287,122 @@ def benchmark_publish(*, build: BenchmarkBuild, actor: User) -> BenchmarkBuild:
     build.published_by = actor
     build.save(update_fields=["published_at", "published_by"])
     logger.info("Build %s of %s published by user %s", build.pk, build.period, actor.pk)
+    report_set_request(build=build)
     return build
+
+
+# PDF reports
+# -----------
+
+
+def report_set_request(*, build: BenchmarkBuild) -> list[BenchmarkReport]:
+    """Queue the reports of a published build: one per LA, the London pack
+    and one pack per cluster of every cluster set.
+
+    Reports already made are left alone, so publishing again or a repeated
+    call queues only what is missing or failed. Each report is its own task:
+    one that fails is marked failed and does not stop the others.
+    """
+    if not build.is_published:
+        raise BuildError("Reports are made from a published build only.")
+
+    reports = [
+        *(
+            _report_row(build, BenchmarkReport.Kind.LA, authority=authority)
+            for authority in LocalAuthority.objects.order_by("name")
+        ),
+        _report_row(build, BenchmarkReport.Kind.LONDON),
+        *(
+            _report_row(build, BenchmarkReport.Kind.CLUSTER, cluster=cluster)
+            for cluster in Cluster.objects.select_related("cluster_set")
+        ),
+    ]
+    waiting = [r for r in reports if r.status != BenchmarkReport.Status.DONE]
+    for report in waiting:
+        _report_queue(report)
+    logger.info(
+        "Build %s: %s of %s reports queued", build.pk, len(waiting), len(reports)
+    )
+    return reports
+
+
+def _report_row(build, kind, *, authority=None, cluster=None) -> BenchmarkReport:
+    report, _ = BenchmarkReport.objects.get_or_create(
+        build=build, kind=kind, authority=authority, cluster=cluster
+    )
+    return report
+
+
+def report_request(*, report: BenchmarkReport, actor: User) -> BenchmarkReport:
+    """Make one report again on demand: a failed one, or one whose template
+    or data has changed since it was made."""
+    if not report.build.is_published:
+        raise BuildError("Reports are made from a published build only.")
+    _report_queue(report)
+    logger.info("Report %s (%s) requested by user %s", report.pk, report, actor.pk)
+    return report
+
+
+def _report_queue(report: BenchmarkReport) -> None:
+    from .tasks import build_report
+
+    report.status = BenchmarkReport.Status.QUEUED
+    report.error = ""
+    BenchmarkReport.objects.filter(pk=report.pk).update(status=report.status, error="")
+    transaction.on_commit(lambda: enqueue(build_report, report.pk))
+
+
+def report_run(report: BenchmarkReport) -> BenchmarkReport:
+    """Make a queued report's PDF and store it with the build.
+
+    An expected problem (WeasyPrint cannot start) fails the report with its
+    message; anything else fails it with a plain apology and is logged. The
+    report keeps its previous PDF until a new one is made.
+    """
+    if report.status == BenchmarkReport.Status.DONE:
+        logger.info("Report %s is already made; not making it again", report.pk)
+        return report
+    _set_report_state(
+        report,
+        status=BenchmarkReport.Status.RUNNING,
+        started_at=timezone.now(),
+        attempts=report.attempts + 1,
+    )
+    try:
+        rendered = report_render(report)
+    except ReportError as error:
+        _set_report_state(
+            report, status=BenchmarkReport.Status.FAILED, error=str(error)
+        )
+        logger.warning("Report %s failed: %s", report.pk, error)
+        return report
+    except Exception:
+        logger.exception("Report %s failed unexpectedly", report.pk)
+        _set_report_state(
+            report,
+            status=BenchmarkReport.Status.FAILED,
+            error="Sorry, this report could not be made because of a problem in "
+            "the portal. It has been logged; try again, and tell the portal team "
+            "if it fails again.",
+        )
+        return report
+
+    _set_report_state(
+        report,
+        status=BenchmarkReport.Status.DONE,
+        pdf=rendered.pdf,
+        page_count=rendered.page_count,
+        size=len(rendered.pdf),
+        finished_at=timezone.now(),
+        error="",
+    )
+    logger.info("Report %s made: %s pages", report.pk, rendered.page_count)
+    return report
+
+
+def _set_report_state(report: BenchmarkReport, **fields) -> None:
+    for name, value in fields.items():
+        setattr(report, name, value)
+    # Saved at once, outside any surrounding transaction's results, so that
+    # the analyst's page sees each report's progress as it happens.
+    BenchmarkReport.objects.filter(pk=report.pk).update(**fields)

@@ -2,8 +2,8 @@
 
 from celery import shared_task
 
-from .models import BenchmarkBuild
-from .services import benchmark_build_run
+from .models import BenchmarkBuild, BenchmarkReport
+from .services import benchmark_build_run, report_run
 
 
 @shared_task(ignore_result=True)
@@ -11,3 +11,12 @@ def run_benchmark_build(build_id: int) -> None:
     """Run the queued benchmark build `build_id`."""
     build = BenchmarkBuild.objects.select_related("period").get(pk=build_id)
     benchmark_build_run(build)
+
+
+@shared_task(ignore_result=True)
+def build_report(report_id: int) -> None:
+    """Make the PDF of the queued report `report_id`."""
+    report = BenchmarkReport.objects.select_related(
+        "build__period", "authority", "cluster__cluster_set"
+    ).get(pk=report_id)
+    report_run(report)

@@ -190,6 +190,12 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
+# Without a broker, long jobs (the PDF reports) run on a thread of the web
+# process rather than inside the request that queued them (ria_portal/
+# background.py).
+TASKS_IN_BACKGROUND_THREAD = env_bool(
+    "TASKS_IN_BACKGROUND_THREAD", default=CELERY_TASK_ALWAYS_EAGER
+)
 
 LOGGING = {
     "version": 1,
@@ -211,6 +217,10 @@ LOGGING = {
         # Axes announces itself at INFO on every start, management commands
         # included; its sign-in failures and lockouts still come through.
         "axes.apps": {"level": "WARNING"},
+        # WeasyPrint logs every page it lays out at INFO, and fontTools every
+        # font it subsets; their warnings and errors still come through.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }
 

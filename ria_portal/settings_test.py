@@ -25,6 +25,7 @@ LOGGING["root"]["level"] = "WARNING"  # noqa: F405
 # tests marked `service`, which talk to Redis directly.
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_BROKER_URL = "memory://"
+TASKS_IN_BACKGROUND_THREAD = False
 
 # Static files are served by the finders in tests; there is no collected tree.
 STATIC_ROOT = None
