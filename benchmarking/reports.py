@@ -28,7 +28,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from authorities.models import Cluster, LocalAuthority
-from indicators.models import Indicator, SourceCollection
+from indicators.models import Indicator, Polarity, Unit
 
 from . import charts
 from .authority import (
@@ -37,12 +37,17 @@ from .authority import (
     rank_display,
     value_display,
 )
-from .flags import FLAGGED, Flags, flags_for
+from .flags import FLAGGED, Flags, flags_for, period_previous
 from .groups import LONDON, Group, comparison_groups
-from .models import BenchmarkBuild, BenchmarkComparator, BenchmarkReport
+from .models import (
+    BenchmarkBuild,
+    BenchmarkComparator,
+    BenchmarkReport,
+    BenchmarkResult,
+)
 from .palette import band_text, cell_colour, key_entries
 from .rug import rug_build
-from .selectors import build_comparators, build_results
+from .selectors import build_comparators, build_published, build_results
 
 logger = logging.getLogger(__name__)
 
@@ -125,7 +130,6 @@ def report_render(report: BenchmarkReport) -> Rendered:
         "made_at": timezone.now(),
         "language": "en-GB",
         "key": key_entries(),
-        "names_width": NAMES_WIDTH,
     }
     return pdf_render(render_to_string(template, context))
 
@@ -168,15 +172,28 @@ def _swatch_uri(kind: str) -> str:
     return charts.data_uri(charts.swatch(kind))
 
 
+def _shades() -> list[str]:
+    """Every colour a cell can have: quintiles of both scales, and none."""
+    colours = {colour for colour, _, _ in key_entries()}
+    return sorted(colours | {cell_colour(None, "")})
+
+
 @cache
 def _stylesheet():
-    """The reports' CSS, parsed once per process rather than per report,
-    with the small pictures of the charts' marks for their keys."""
-    marks = "".join(
-        f".swatch-{kind} {{ background-image: url({_swatch_uri(kind)}); }}\n"
+    """The reports' CSS, parsed once per process rather than per report.
+
+    To it are added the small pictures of the charts' marks for their keys,
+    a class per cell colour (`bg-85c59a`: templates colour a cell by class,
+    because a style attribute on each cell made WeasyPrint take two to three
+    times as long over a table) and the width of the names beside a chart.
+    """
+    rules = [
+        f".swatch-{kind} {{ background-image: url({_swatch_uri(kind)}); }}"
         for kind in SWATCHES
-    )
-    return _weasyprint().CSS(string=STYLESHEET.read_text() + marks)
+    ]
+    rules += [f".bg-{colour[1:]} {{ background: {colour}; }}" for colour in _shades()]
+    rules.append(f".ranked-names {{ width: {NAMES_WIDTH}px; }}")
+    return _weasyprint().CSS(string=STYLESHEET.read_text() + "\n".join(rules))
 
 
 # An LA's report
@@ -205,22 +222,26 @@ class IndicatorPage:
 @dataclass
 class BandCount:
     band: str
-    indicators: list[Indicator]
+    count: int
 
 
 @dataclass
-class Move:
+class SummaryRow:
+    """One indicator's band now and in the period before, for the summary."""
+
     indicator: Indicator
-    before: str
     now: str
+    before: str
     change: str
+    needs_narrative: bool
 
 
 def la_report(build: BenchmarkBuild, authority: LocalAuthority) -> dict:
     """What an LA's report says, ranked among all London."""
     london = _london(comparison_groups())
     page = authority_page(build=build, authority=authority, group=london, user=None)
-    flags = flags_for(build=build, group=LONDON, user=None)
+    previous_period = period_previous(build.period)
+    previous_build = build_published(previous_period) if previous_period else None
     indicator_pages = [
         IndicatorPage(
             panel=panel,
@@ -235,8 +256,8 @@ def la_report(build: BenchmarkBuild, authority: LocalAuthority) -> dict:
         "page": page,
         "indicator_pages": indicator_pages,
         "band_counts": _band_counts(page.panels),
-        "moves": _moves(flags, authority),
-        "previous_period": flags.previous_period if flags.previous_build else None,
+        "summary": _summary_rows(page.panels, _bands_in(previous_build, authority)),
+        "previous_period": previous_period if previous_build else None,
         "narratives": [p for p in page.panels if p.result and p.result.band in FLAGGED],
     }
 
@@ -330,50 +351,113 @@ def _float(indicator: Indicator, number: float) -> str:
 
 def _band_counts(panels: list[IndicatorPanel]) -> list[BandCount]:
     """How many indicators fall in each band, in the order bands are read."""
-    order = [
-        "Top 20%",
-        "Highest 20%",
-        "Middle",
-        "Lowest 20%",
-        "Bottom 20%",
-        "No band",
-    ]
-    found: dict[str, list[Indicator]] = {band: [] for band in order}
+    order = ["Top 20%", "Highest 20%", "Middle", "Lowest 20%", "Bottom 20%", "No band"]
+    counts = Counter(panel.band for panel in panels)
+    return [BandCount(band, counts[band]) for band in order if counts[band]]
+
+
+def _bands_in(build: BenchmarkBuild | None, authority) -> dict[int, str] | None:
+    """The LA's band on each indicator in `build`, by indicator id."""
+    if build is None:
+        return None
+    results = BenchmarkResult.objects.filter(
+        build=build, group=LONDON, authority=authority
+    ).values_list("indicator_id", "band")
+    return dict(results)
+
+
+def _summary_rows(panels, before: dict[int, str] | None) -> list[SummaryRow]:
+    rows = []
     for panel in panels:
-        found.setdefault(panel.band, []).append(panel.indicator)
-    return [BandCount(band, found[band]) for band in order if found[band]]
-
-
-def _moves(flags: Flags, authority: LocalAuthority) -> list[Move]:
-    """What moved into, out of or between bands since the previous period."""
-    if flags.previous_build is None:
-        return []
-    moves = [
-        Move(
-            flag.result.indicator,
-            flag.was or "Middle or no band",
-            flag.band,
-            flag.change,
+        polarity = panel.indicator.polarity
+        now = panel.result.band if panel.result else ""
+        if before is None:
+            was, change = "", "No earlier benchmark"
+        else:
+            earlier = before.get(panel.indicator.pk, "")
+            was, change = band_text(earlier, polarity), _change(earlier, now, polarity)
+        rows.append(
+            SummaryRow(panel.indicator, panel.band, was, change, now in FLAGGED)
         )
-        for flag in flags.flags
-        if flag.result.authority_id == authority.pk and flag.change != "No change"
-    ]
-    moves += [
-        Move(left.previous.indicator, left.was, left.now, left.change)
-        for left in flags.left
-        if left.previous.authority_id == authority.pk
-    ]
-    return sorted(moves, key=lambda move: move.indicator.display_order)
+    return rows
+
+
+def _change(before: str, now: str, polarity: str) -> str:
+    """A move between bands in words: 'Into top 20%', 'Out of lowest 20%'."""
+
+    def words(band):
+        text = band_text(band, polarity)
+        return text[:1].lower() + text[1:]
+
+    if before == now:
+        return "No change"
+    if before in FLAGGED and now in FLAGGED:
+        return f"Moved from {words(before)} to {words(now)}"
+    if now in FLAGGED:
+        return f"Into {words(now)}"
+    if before in FLAGGED:
+        return f"Out of {words(before)}"
+    return f"{band_text(before, polarity)} to {words(now)}"
 
 
 # The London pack
 # ---------------
+
+# A cluster pack's table shows at most this many LAs across a landscape page,
+# beside the cluster and London means; a bigger cluster is split evenly.
+CLUSTER_COLUMNS = 8
+
+POLARITY_WORDS = {
+    Polarity.HIGH_GOOD: "higher is better",
+    Polarity.LOW_GOOD: "lower is better",
+    Polarity.NEITHER: "neither direction is better",
+}
+
+
+@dataclass
+class PackCell:
+    """One LA on one indicator in a pack's table: the words, and the quintile
+    colour that repeats them."""
+
+    value: str
+    band: str
+    colour: str
+    rank: str
+    joint: bool = False
+
+
+@dataclass
+class PackLine:
+    """An indicator's row across some of the LAs."""
+
+    indicator: Indicator
+    cells: list[PackCell]
+    cluster_mean: str = ""
+    london_mean: str = ""
+
+    @property
+    def polarity(self) -> str:
+        return POLARITY_WORDS.get(self.indicator.polarity, "")
+
+
+@dataclass
+class PackTable:
+    """Indicators, grouped by source collection, against some of the LAs:
+    what one landscape page holds."""
+
+    first: int
+    last: int
+    total: int
+    authorities: list[LocalAuthority]
+    sections: list[tuple[str, list[PackLine]]]
+    joint_note: str
 
 
 @dataclass
 class GlanceRow:
     indicator: Indicator
     comparator: BenchmarkComparator | None
+    n: int
     figures: list[str]
     top: int
     bottom: int
@@ -384,6 +468,7 @@ class FlagCount:
     authority: LocalAuthority
     top: list[str]
     bottom: list[str]
+    valued: int = 0
 
 
 def london_pack(build: BenchmarkBuild) -> dict:
@@ -398,10 +483,12 @@ def london_pack(build: BenchmarkBuild) -> dict:
     for row in rug.rows:
         indicator = row.indicator
         comparator = comparators.get(indicator.pk)
+        valued = sum(1 for cell in row.cells if cell and cell.result.value is not None)
         glance.append(
             GlanceRow(
                 indicator=indicator,
                 comparator=comparator,
+                n=comparator.n if comparator else valued,
                 figures=_comparator_figures(indicator, comparator),
                 top=counts[(indicator.pk, "top")],
                 bottom=counts[(indicator.pk, "bottom")],
@@ -411,8 +498,14 @@ def london_pack(build: BenchmarkBuild) -> dict:
         "rug": rug,
         "rug_pages": _rug_pages(rug),
         "glance": glance,
+        "has_england": any(
+            row.comparator and row.comparator.england is not None for row in glance
+        ),
         "flags": flags,
-        "flag_counts": _flag_counts(rug.authorities, flags),
+        "flag_groups": _by_indicator(flags.flags, lambda flag: flag.result),
+        "left_rows": _left_rows(flags),
+        "no_comparison": _no_comparison(flags),
+        "flag_counts": _flag_counts(rug, flags),
         "key": key_entries(),
     }
 
@@ -433,39 +526,164 @@ def _comparator_figures(indicator, comparator) -> list[str]:
 
 
 def _figure(indicator, number) -> str:
-    return "Not available" if number is None else _float(indicator, number)
+    """A London or cluster figure for a narrow cell."""
+    if number is None:
+        return "Not available"
+    return _unit_off(indicator, _float(indicator, number))
 
 
-@dataclass
-class RugPage:
-    """The rug's indicators against some of London's LAs: one landscape page."""
-
-    first: int
-    last: int
-    authorities: list[LocalAuthority]
-    sections: list[tuple[str, list[tuple[Indicator, list]]]]
+def _unit_off(indicator: Indicator, text: str) -> str:
+    """A rate without its ' per 10,000', to fit a narrow cell: the
+    indicator's name and the table's note say what it is per."""
+    if indicator.unit == Unit.RATE_PER_10K:
+        return text.removesuffix(indicator.unit_suffix)
+    return text
 
 
-def _rug_pages(rug) -> list[RugPage]:
+def _pack_cell(result) -> PackCell:
+    """The cell of a pack's table for `result` (None: not in the build).
+    A suppressed value is shown as DfE's symbol alone; the method page
+    explains each symbol."""
+    if result is None:
+        return PackCell("Not in benchmark", "No band", cell_colour(None, ""), "")
+    indicator = result.indicator
+    if result.value is None:
+        value, rank = result.suppression or "No value", ""
+    else:
+        value = _unit_off(indicator, indicator.format_value(result.value))
+        rank = _rank_short(result)
+    return PackCell(
+        value=value,
+        band=band_text(result.band, indicator.polarity),
+        colour=cell_colour(result.quintile, indicator.polarity),
+        rank=rank,
+        joint=bool(result.shared_with),
+    )
+
+
+def _rank_short(result) -> str:
+    """'Rank 7 of 33', kept on one line: it follows the value where the
+    column is wide enough, or takes a line of its own."""
+    if result.rank is None:
+        return "Not ranked: under 5 values"
+    return f"Rank {rank_display(result)}".replace(" ", "\N{NO-BREAK SPACE}")
+
+
+def _joint_note(results) -> str:
+    """Who reports together, for the cells marked 'joint'."""
+    shared = sorted({r.shared_with for r in results if r and r.shared_with})
+    if not shared:
+        return ""
+    names = dict(LocalAuthority.objects.values_list("dfe_code", "name"))
+    together = [
+        " and ".join(names.get(code.strip(), code.strip()) for code in codes.split("/"))
+        for codes in shared
+    ]
+    return (
+        f"Joint: {'; '.join(together)} report together in DfE’s statistics; "
+        "the value shown applies to each."
+    )
+
+
+def _rug_pages(rug) -> list[PackTable]:
     pages = []
     for start in range(0, len(rug.authorities), RUG_COLUMNS):
         end = start + RUG_COLUMNS
+        results = [
+            cell.result if cell else None
+            for row in rug.rows
+            for cell in row.cells[start:end]
+        ]
         sections = [
             (
                 section.label,
-                [(row.indicator, row.cells[start:end]) for row in section.rows],
+                [
+                    PackLine(
+                        row.indicator,
+                        [
+                            _pack_cell(cell.result if cell else None)
+                            for cell in row.cells[start:end]
+                        ],
+                    )
+                    for row in section.rows
+                ],
             )
             for section in rug.sections
         ]
         authorities = rug.authorities[start:end]
         pages.append(
-            RugPage(start + 1, start + len(authorities), authorities, sections)
+            PackTable(
+                first=start + 1,
+                last=start + len(authorities),
+                total=len(rug.authorities),
+                authorities=authorities,
+                sections=sections,
+                joint_note=_joint_note(results),
+            )
         )
     return pages
 
 
-def _flag_counts(authorities, flags: Flags) -> list[FlagCount]:
-    by_la = {authority.pk: FlagCount(authority, [], []) for authority in authorities}
+def _by_indicator(items: list, result_of) -> list[tuple[Indicator, list]]:
+    """`items`, in indicator order already, as (indicator, its items)."""
+    groups: list[tuple[Indicator, list]] = []
+    for item in items:
+        indicator = result_of(item).indicator
+        if not groups or groups[-1][0].pk != indicator.pk:
+            groups.append((indicator, []))
+        groups[-1][1].append(item)
+    return groups
+
+
+@dataclass
+class LeftRow:
+    """The LAs that left an indicator's top and bottom bands since the
+    previous period, each with where it stands now."""
+
+    indicator: Indicator
+    top: list[str]
+    bottom: list[str]
+
+
+def _left_rows(flags: Flags) -> list[LeftRow]:
+    # A row per indicator rather than per LA: a quarter in which many LAs
+    # made no return has a long list, and WeasyPrint pays for every cell.
+    rows = []
+    for indicator, lefts in _by_indicator(flags.left, lambda left: left.previous):
+        row = LeftRow(indicator, [], [])
+        for left in lefts:
+            now = left.now.removeprefix("No band: ")
+            now = now[:1].lower() + now[1:]
+            names = row.top if left.previous.band == "top" else row.bottom
+            names.append(f"{left.previous.authority.name} (now {now})")
+        rows.append(row)
+    return rows
+
+
+def _no_comparison(flags: Flags) -> str:
+    """Why there are no changes to show, in a sentence; empty when there are."""
+    if flags.previous_build is not None:
+        return ""
+    if flags.previous_period is None:
+        return (
+            f"The period before {flags.build.period.label} has not been set up, "
+            "so there is no previous published period to compare with and no "
+            "changes are shown."
+        )
+    return (
+        f"{flags.previous_period.label} has no published benchmark, so there is "
+        "no previous published period to compare with and no changes are shown."
+    )
+
+
+def _flag_counts(rug, flags: Flags) -> list[FlagCount]:
+    """Each LA's indicators in the top and bottom bands, and how many
+    indicators it has a value for (none: it is in no band for that reason)."""
+    by_la = {}
+    for index, authority in enumerate(rug.authorities):
+        cells = [row.cells[index] for row in rug.rows]
+        valued = sum(1 for cell in cells if cell and cell.result.value is not None)
+        by_la[authority.pk] = FlagCount(authority, [], [], valued)
     for flag in flags.flags:
         count = by_la.get(flag.result.authority_id)
         if count is None:
@@ -480,76 +698,107 @@ def _flag_counts(authorities, flags: Flags) -> list[FlagCount]:
 
 
 @dataclass
-class ClusterCell:
-    display: str
-    rank: str
-    band: str
-    colour: str
-
-
-@dataclass
-class ClusterRow:
+class ClusterChart:
     indicator: Indicator
-    cells: list[ClusterCell]
-    cluster_mean: str
-    london_mean: str
     chart: RankedChart | None
+    unranked: str
 
 
 def cluster_pack(build: BenchmarkBuild, cluster: Cluster) -> dict:
     """The cluster's LAs side by side on every indicator, each placed among
-    all London (a cluster of a handful of LAs is too small to band alone)."""
+    all London (a cluster of a handful of LAs is too small to band alone).
+
+    The cluster mean is the plain mean of the values in the row, so a reader
+    can check it against the cells beside it."""
     authorities = sorted(cluster.authorities.all(), key=lambda a: a.name)
-    members = {authority.pk for authority in authorities}
-    key = f"cluster:{cluster.cluster_set.slug}:{cluster.slug}"
     results: dict[int, dict[int, object]] = {}
-    for result in build_results(build, LONDON).filter(authority__in=members):
+    members = build_results(build, LONDON).filter(authority__in=authorities)
+    for result in members:
         results.setdefault(result.indicator_id, {})[result.authority_id] = result
     london = build_comparators(build, LONDON)
-    own = build_comparators(build, key)
 
-    sections = {label: [] for _, label in SourceCollection.choices}
+    lines: list[PackLine] = []
+    figures: list[ClusterChart] = []
     for indicator in Indicator.objects.core():
-        row = _cluster_row(
-            indicator,
-            authorities,
-            results.get(indicator.pk, {}),
-            own.get(indicator.pk),
-            london.get(indicator.pk),
-            cluster,
+        if indicator.pk not in london and indicator.pk not in results:
+            continue  # not in this build, as the London pack's rug
+        own = results.get(indicator.pk, {})
+        comparator = london.get(indicator.pk)
+        mean = comparator.mean if comparator else None
+        lines.append(_cluster_line(indicator, authorities, own, mean))
+        figures.append(
+            ClusterChart(
+                indicator,
+                _cluster_chart(indicator, authorities, own, mean, cluster),
+                _cluster_unranked(authorities, own),
+            )
         )
-        sections[indicator.get_source_display()].append(row)
     return {
         "cluster": cluster,
         "authorities": authorities,
-        "sections": [(label, rows) for label, rows in sections.items() if rows],
+        "tables": _cluster_tables(authorities, lines, list(members)),
+        "charts": figures,
         "key": key_entries(),
     }
 
 
-def _cluster_row(indicator, authorities, results, own, london, cluster) -> ClusterRow:
-    cells = []
-    for authority in authorities:
-        result = results.get(authority.pk)
-        if result is None:
-            cells.append(ClusterCell("Not returned", "Not ranked", "No band", "#fff"))
-            continue
-        cells.append(
-            ClusterCell(
-                display=value_display(indicator, result.value, result.suppression),
-                rank=rank_display(result),
-                band=band_text(result.band, indicator.polarity),
-                colour=cell_colour(result.quintile, indicator.polarity),
+def _cluster_line(indicator, authorities, results, london_mean) -> PackLine:
+    values = [
+        float(results[a.pk].value)
+        for a in authorities
+        if a.pk in results and results[a.pk].value is not None
+    ]
+    cluster_mean = sum(values) / len(values) if values else None
+    return PackLine(
+        indicator=indicator,
+        cells=[_pack_cell(results.get(authority.pk)) for authority in authorities],
+        cluster_mean=_figure(indicator, cluster_mean),
+        london_mean=_figure(indicator, london_mean),
+    )
+
+
+def _cluster_tables(authorities, lines, results) -> list[PackTable]:
+    """The side-by-side table, split evenly when the cluster is too big for
+    one page's width."""
+    parts = -(-len(authorities) // CLUSTER_COLUMNS) or 1
+    size = -(-len(authorities) // parts) or 1
+    tables = []
+    for start in range(0, max(len(authorities), 1), size):
+        end = start + size
+        chosen = {authority.pk for authority in authorities[start:end]}
+        sections: dict[str, list[PackLine]] = {}
+        for line in lines:
+            label = line.indicator.get_source_display()
+            sections.setdefault(label, []).append(
+                PackLine(
+                    line.indicator,
+                    line.cells[start:end],
+                    line.cluster_mean,
+                    line.london_mean,
+                )
+            )
+        tables.append(
+            PackTable(
+                first=start + 1,
+                last=min(end, len(authorities)),
+                total=len(authorities),
+                authorities=authorities[start:end],
+                sections=list(sections.items()),
+                joint_note=_joint_note(
+                    [r for r in results if r.authority_id in chosen]
+                ),
             )
         )
-    london_mean = london.mean if london else None
-    return ClusterRow(
-        indicator=indicator,
-        cells=cells,
-        cluster_mean=_figure(indicator, own.mean if own else None),
-        london_mean=_figure(indicator, london_mean),
-        chart=_cluster_chart(indicator, authorities, results, london_mean, cluster),
-    )
+    return tables
+
+
+def _cluster_unranked(authorities, results) -> str:
+    missing = [
+        a.name
+        for a in authorities
+        if a.pk not in results or results[a.pk].value is None
+    ]
+    return f"No value to chart: {', '.join(missing)}." if missing else ""
 
 
 def _cluster_chart(
@@ -572,7 +821,7 @@ def _cluster_chart(
         width=CONTENT_WIDTH - NAMES_WIDTH,
     )
     values = "; ".join(
-        f"{a.name} {value_display(indicator, r.value)} ({rank_display(r)} in London)"
+        f"{a.name} {value_display(indicator, r.value)} ({_rank_words(r)})"
         for a, r in ranked
     )
     mean_words = f" of {_float(indicator, mean)}" if mean is not None else ""
@@ -585,10 +834,16 @@ def _cluster_chart(
         src=charts.data_uri(svg),
         alt=alt,
         rows=[
-            RankedRow(
-                a.name, f"{value_display(indicator, r.value)} ({rank_display(r)})"
-            )
+            RankedRow(a.name, f"{value_display(indicator, r.value)} ({_rank(r)})")
             for a, r in ranked
         ],
         mean_text=_mean_text(indicator, mean),
     )
+
+
+def _rank(result) -> str:
+    return "not ranked" if result.rank is None else rank_display(result)
+
+
+def _rank_words(result) -> str:
+    return f"{_rank(result)} in London"

@@ -276,10 +276,12 @@ def _set_state(build: BenchmarkBuild, **fields) -> None:
     BenchmarkBuild.objects.filter(pk=build.pk).update(**fields)
 
 
-def benchmark_publish(*, build: BenchmarkBuild, actor: User) -> BenchmarkBuild:
+def benchmark_publish(
+    *, build: BenchmarkBuild, actor: User, make_reports: bool = True
+) -> BenchmarkBuild:
     """Publish a finished build: its period's positions become visible to
-    every London LA user, and its PDF reports are queued. A later publication
-    of the same period replaces it.
+    every London LA user, and (unless `make_reports` is off) its PDF reports
+    are queued. A later publication of the same period replaces it.
     """
     if build.status != BenchmarkBuild.Status.DONE:
         raise BuildError("Only a finished build can be published.")
@@ -287,7 +289,8 @@ def benchmark_publish(*, build: BenchmarkBuild, actor: User) -> BenchmarkBuild:
     build.published_by = actor
     build.save(update_fields=["published_at", "published_by"])
     logger.info("Build %s of %s published by user %s", build.pk, build.period, actor.pk)
-    report_set_request(build=build)
+    if make_reports:
+        report_set_request(build=build)
     return build
 
 
