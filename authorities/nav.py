@@ -29,8 +29,16 @@ def nav_items_for(request) -> list[NavItem]:
         items.append(NavItem("Accepted data", reverse("indicators:dataset")))
     if user.is_ria_team or user.is_la_user:
         items.append(NavItem("Benchmarking", reverse("benchmarking:index")))
+        items.append(NavItem("Reports", reverse("benchmarking:reports")))
 
+    # Reports lives under Benchmarking's address: the longest match is the
+    # one current item.
     path = request.path
-    for item in items:
-        item.active = path.startswith(item.url)
+    current = max(
+        (item for item in items if path.startswith(item.url)),
+        key=lambda item: len(item.url),
+        default=None,
+    )
+    if current is not None:
+        current.active = True
     return items

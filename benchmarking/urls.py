@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_authority, views_flags, views_published
+from . import views, views_authority, views_flags, views_published, views_reports
 
 app_name = "benchmarking"
 
@@ -10,6 +10,22 @@ urlpatterns = [
     path("builds/<int:build>/", views.build_detail, name="build-detail"),
     path("builds/<int:build>/progress/", views.build_progress, name="build-progress"),
     path("builds/<int:build>/publish/", views.build_publish, name="build-publish"),
+    path(
+        "builds/<int:build>/reports/progress/",
+        views_reports.build_reports_progress,
+        name="build-reports-progress",
+    ),
+    path("reports/", views_reports.reports, name="reports"),
+    path(
+        "reports/<int:report>/download/",
+        views_reports.report_download,
+        name="report-download",
+    ),
+    path(
+        "reports/<int:report>/rebuild/",
+        views_reports.report_rebuild,
+        name="report-rebuild",
+    ),
     path("<slug:period>/rug/", views.rug, name="rug"),
     path(
         "published/import/",

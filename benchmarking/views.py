@@ -20,6 +20,7 @@ from .models import BenchmarkBuild
 from .palette import key_entries
 from .rug import SORTS, rug_build
 from .spreadsheets import rug_workbook
+from .views_reports import build_reports
 
 
 @require_GET
@@ -79,7 +80,12 @@ def builds(request):
 def build_detail(request, build):
     require_ria_team(request.user)
     build = get_object_or_404(BenchmarkBuild.objects.select_related("period"), pk=build)
-    return render(request, "benchmarking/build_detail.html", {"build": build})
+    reports = build_reports(build, user=request.user)
+    return render(
+        request,
+        "benchmarking/build_detail.html",
+        {"build": build, "reports": reports},
+    )
 
 
 @require_GET

@@ -32,6 +32,8 @@ DATA_SET = [302, 404, 404, 404, 404, 200, 200, 200]
 POST_ONLY = [405] * 8
 # A published benchmark: every London LA user and the RIA team; not DfE.
 BENCHMARK_READERS = [302, 200, 200, 200, 200, 200, 200, 404]
+# Camden's own PDF report: Camden's staff and the RIA team.
+CAMDEN_REPORT = [302, 200, 404, 200, 200, 200, 200, 404]
 
 # GET, by URL name: what each persona gets for Camden's open return.
 GET_EXPECTED = {
@@ -65,6 +67,10 @@ GET_EXPECTED = {
     "benchmarking:build-detail": RIA_TEAM,
     "benchmarking:build-progress": RIA_TEAM,
     "benchmarking:build-publish": POST_ONLY,
+    "benchmarking:build-reports-progress": RIA_TEAM,
+    "benchmarking:reports": BENCHMARK_READERS,
+    "benchmarking:report-download": CAMDEN_REPORT,
+    "benchmarking:report-rebuild": POST_ONLY,
     "benchmarking:rug": BENCHMARK_READERS,
     "benchmarking:published-import": ANALYST_ONLY,
     "benchmarking:authority": BENCHMARK_READERS,
@@ -83,6 +89,8 @@ POST_EXPECTED = {
     "indicators:extension-grant": ANALYST_ONLY,
     "benchmarking:builds": [302, 404, 404, 404, 404, 302, 403, 404],
     "benchmarking:build-publish": [302, 404, 404, 404, 404, 302, 403, 404],
+    # Queues Camden's report again; the walk has downloaded it by then.
+    "benchmarking:report-rebuild": [302, 404, 404, 404, 404, 302, 403, 404],
     # An empty upload is a form with an error, shown to the analyst.
     "benchmarking:published-import": ANALYST_ONLY,
 }
@@ -120,12 +128,25 @@ def published_build(quarter, analyst):
 
 
 @pytest.fixture
-def url_for(camden_return, quarter, published_build):
+def camden_report(published_build, camden):
+    """Camden's report of the published build, made (publishing queued it)."""
+    report = published_build.reports.get(kind="la", authority=camden)
+    report.status = "done"
+    report.pdf = b"%PDF-1.7 test"
+    report.page_count = 1
+    report.size = len(report.pdf)
+    report.save()
+    return report
+
+
+@pytest.fixture
+def url_for(camden_return, quarter, published_build, camden_report):
     arguments = {
         "pk": camden_return.pk,
         "source": "cin",
         "slug": quarter.slug,
         "build": published_build.pk,
+        "report": camden_report.pk,
         "period": quarter.slug,
         "code": "202",
         "uidb64": "MQ",

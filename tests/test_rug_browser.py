@@ -5,6 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from authorities.models import LocalAuthority, Role
+from benchmarking import services
 from conftest import PASSWORD, make_user
 from tests.browser import BROWSER_TEST, AxeAudit, accept_return_with_values, sign_in
 
@@ -23,8 +24,18 @@ def accepted_quarter(quarter, analyst):
     return quarter
 
 
+@pytest.fixture
+def queued_reports(monkeypatch):
+    """The report ids publishing hands to the worker, kept here instead: the
+    live server runs in this process, and making 43 PDFs would outlast the
+    click. tests/test_reports_browser.py follows reports being made."""
+    queued = []
+    monkeypatch.setattr(services, "enqueue", lambda task, pk: queued.append(pk))
+    return queued
+
+
 def test_analyst_builds_publishes_and_reads_the_rug(
-    page, accepted_quarter, analyst, editor
+    page, accepted_quarter, analyst, editor, queued_reports
 ):
     audit = AxeAudit(page)
     sign_in(page, analyst, PASSWORD)
@@ -39,6 +50,8 @@ def test_analyst_builds_publishes_and_reads_the_rug(
     audit.check("finished build")
     page.get_by_role("button", name="Publish this build").click()
     expect(page.get_by_text("benchmark is published")).to_be_visible()
+    # Every LA's report, the London pack and the nine cluster packs.
+    assert len(queued_reports) == 43
 
     page.get_by_role(
         "link", name=f"Open the {accepted_quarter.label} tartan rug"
