@@ -1,5 +1,6 @@
 # The portal as one image, used by docker-compose.yml for the web server, the
-# Celery worker and Celery beat. Build: docker build -t ria-portal .
+# Celery worker (which also makes the PDF reports) and Celery beat.
+# Build: docker build -t ria-portal .
 
 # --- Stage 1: front-end assets ----------------------------------------------
 # Built with the same Makefile rules as `make assets`, so the image serves
@@ -24,6 +25,15 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     WEB_CONCURRENCY=3
+
+# WeasyPrint, which makes the PDF reports, needs the Pango text library; the
+# reports are set in Arial or its metric twin Liberation Sans. With fontconfig
+# installed, the font cache is built here rather than by each process that
+# starts (the portal's user could not save it).
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends \
+        libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation fontconfig \
+    && rm -rf /var/lib/apt/lists/*
 
 RUN groupadd --system ria \
     && useradd --system --gid ria --home-dir /app --no-create-home ria
