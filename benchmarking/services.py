@@ -309,12 +309,13 @@ def report_set_request(*, build: BenchmarkBuild) -> list[BenchmarkReport]:
     if not build.is_published:
         raise BuildError("Reports are made from a published build only.")
 
+    # The London pack first: every London LA's staff may read it.
     reports = [
+        _report_row(build, BenchmarkReport.Kind.LONDON),
         *(
             _report_row(build, BenchmarkReport.Kind.LA, authority=authority)
             for authority in LocalAuthority.objects.order_by("name")
         ),
-        _report_row(build, BenchmarkReport.Kind.LONDON),
         *(
             _report_row(build, BenchmarkReport.Kind.CLUSTER, cluster=cluster)
             for cluster in Cluster.objects.select_related("cluster_set")
