@@ -145,7 +145,13 @@ def _content(report: BenchmarkReport) -> tuple[str, dict]:
 
 
 def pdf_render(html: str) -> Rendered:
-    """Lay out `html` with the reports' stylesheet as a tagged PDF/UA file."""
+    """Lay out `html` with the reports' stylesheet as a tagged PDF/UA file.
+
+    TODO(#4): an LA report takes about 5 s here, against a target of 2 s, and
+    the full set about 5x WeasyPrint's time for plain text of the same pages
+    (benchmarks/benchmark_reports.py); nearly all of it is WeasyPrint laying
+    out and drawing the tables, charts and names, with no single hot spot.
+    """
     weasyprint = _weasyprint()
     document = weasyprint.HTML(string=html, base_url=str(settings.BASE_DIR)).render(
         stylesheets=[_stylesheet()], pdf_variant=PDF_VARIANT
