@@ -13,7 +13,17 @@ def run_benchmark_build(build_id: int) -> None:
     benchmark_build_run(build)
 
 
-@shared_task(ignore_result=True)
+# A report takes seconds; one still going after five minutes is stuck, and
+# would hold a worker process. The soft limit raises inside the task, which
+# marks the report failed so that the analyst can retry it.
+REPORT_SOFT_LIMIT = 300
+
+
+@shared_task(
+    ignore_result=True,
+    soft_time_limit=REPORT_SOFT_LIMIT,
+    time_limit=REPORT_SOFT_LIMIT + 60,
+)
 def build_report(report_id: int) -> None:
     """Make the PDF of the queued report `report_id`."""
     report = BenchmarkReport.objects.select_related(

@@ -204,3 +204,29 @@ def test_without_a_broker_tasks_run_on_a_background_thread(settings):
 
     assert ran.wait(timeout=10)
     assert threads == ["ria-background-tasks"]
+
+
+def test_a_report_stuck_past_its_time_limit_is_marked_failed(
+    finished_build, analyst, queued, fake_renderer
+):
+    from celery.exceptions import SoftTimeLimitExceeded
+
+    from benchmarking.tasks import REPORT_SOFT_LIMIT, build_report
+
+    # The worker raises this inside the task when the soft limit passes.
+    assert build_report.soft_time_limit == REPORT_SOFT_LIMIT
+    assert build_report.time_limit > REPORT_SOFT_LIMIT
+    finished_build.published_at = finished_build.created_at
+    finished_build.save()
+    london = next(
+        r
+        for r in services.report_set_request(build=finished_build)
+        if r.kind == "london"
+    )
+    fake_renderer.failing = {"London": SoftTimeLimitExceeded()}
+
+    build_report(london.pk)
+
+    london.refresh_from_db()
+    assert london.status == "failed"
+    assert london.error.startswith("Sorry")
