@@ -254,7 +254,7 @@ def _trend_point(indicator, period, found, mean) -> TrendPoint:
         value=None if value is None else float(value),
         display=value_display(indicator, value, suppression, found is not None),
         mean=mean,
-        mean_display=_float_display(indicator, mean),
+        mean_display=float_display(indicator, mean),
     )
 
 
@@ -285,7 +285,7 @@ def _panel(
     mean = comparator.mean if comparator else None
     summary = _ranking_summary(authority, group, display, rank, band, mine)
     if mean is not None:
-        summary += f" The {group.label} mean is {_float_display(indicator, mean)}."
+        summary += f" The {group.label} mean is {float_display(indicator, mean)}."
     trend_summary = _trend_summary(authority, indicator, trend)
     return IndicatorPanel(
         indicator=indicator,
@@ -322,7 +322,8 @@ def value_display(indicator, value, suppression="", present=True) -> str:
     return indicator.format_value(value)
 
 
-def _float_display(indicator: Indicator, number: float | None) -> str:
+def float_display(indicator: Indicator, number: float | None) -> str:
+    """A figure stored as a float (a mean, a rate) as people read it."""
     if number is None:
         return "Not available"
     # Through the shortest text form, so 12.25 stays 12.25 and rounds up.
@@ -354,7 +355,7 @@ def _shared_note(result, authority, names) -> str:
 
 def _comparisons(indicator, group, comparator, london) -> list[Comparison]:
     def line(label, number):
-        return Comparison(label, _float_display(indicator, number))
+        return Comparison(label, float_display(indicator, number))
 
     rows = []
     if comparator is not None:
@@ -501,7 +502,7 @@ def _ranking_figure(indicator, authority, group, ranking, mean) -> dict | None:
                 "y": mean,
                 "yanchor": "bottom",
                 "showarrow": False,
-                "text": f"{group.label} mean: {_float_display(indicator, mean)}",
+                "text": f"{group.label} mean: {float_display(indicator, mean)}",
                 "font": {"color": MEAN_LINE},
                 "bgcolor": "#ffffff",
             }

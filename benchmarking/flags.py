@@ -144,7 +144,7 @@ def _order(result: BenchmarkResult):
     )
 
 
-def _words(band: str, polarity: str) -> str:
+def band_words(band: str, polarity: str) -> str:
     """A band in the middle of a sentence: 'top 20%', 'lowest 20%'."""
     text = band_text(band, polarity)
     return text[:1].lower() + text[1:]
@@ -155,11 +155,11 @@ def _flag(result: BenchmarkResult, before, compared: bool) -> Flag:
     if not compared:
         change = "No earlier benchmark"
     elif before is None:
-        change = f"New in {_words(result.band, polarity)}"
+        change = f"New in {band_words(result.band, polarity)}"
     elif before.band == result.band:
         change = "No change"
     else:
-        was, now = _words(before.band, polarity), _words(result.band, polarity)
+        was, now = band_words(before.band, polarity), band_words(result.band, polarity)
         change = f"Moved from {was} to {now}"
     return Flag(
         result=result,
@@ -191,5 +191,5 @@ def _left(before: BenchmarkResult, now: BenchmarkResult | None) -> LeftBand:
         previous=before,
         was=band_text(before.band, polarity),
         now=standing,
-        change=f"Left {_words(before.band, polarity)}",
+        change=f"Left {band_words(before.band, polarity)}",
     )

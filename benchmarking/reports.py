@@ -19,7 +19,6 @@ table structure and a text alternative on every chart.
 import logging
 from collections import Counter
 from dataclasses import dataclass
-from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
@@ -34,10 +33,11 @@ from . import charts
 from .authority import (
     IndicatorPanel,
     authority_page,
+    float_display,
     rank_display,
     value_display,
 )
-from .flags import FLAGGED, Flags, flags_for, period_previous
+from .flags import FLAGGED, Flags, band_words, flags_for, period_previous
 from .groups import LONDON, Group, comparison_groups
 from .models import (
     BenchmarkBuild,
@@ -304,7 +304,7 @@ def _ranking_chart(
 
 
 def _mean_text(indicator: Indicator, mean: float | None) -> str:
-    return "" if mean is None else f"London mean: {_float(indicator, mean)}"
+    return "" if mean is None else f"London mean: {float_display(indicator, mean)}"
 
 
 def _trend_chart(authority: LocalAuthority, panel: IndicatorPanel) -> TrendChart | None:
@@ -350,11 +350,6 @@ def _unranked(panel: IndicatorPanel) -> str:
     return f"No value to rank: {names}."
 
 
-def _float(indicator: Indicator, number: float) -> str:
-    # Through the shortest text form, so 12.25 stays 12.25 and rounds up.
-    return value_display(indicator, Decimal(repr(number)))
-
-
 def _band_counts(panels: list[IndicatorPanel]) -> list[BandCount]:
     """How many indicators fall in each band, in the order bands are read."""
     order = ["Top 20%", "Highest 20%", "Middle", "Lowest 20%", "Bottom 20%", "No band"]
@@ -390,20 +385,16 @@ def _summary_rows(panels, before: dict[int, str] | None) -> list[SummaryRow]:
 
 def _change(before: str, now: str, polarity: str) -> str:
     """A move between bands in words: 'Into top 20%', 'Out of lowest 20%'."""
-
-    def words(band):
-        text = band_text(band, polarity)
-        return text[:1].lower() + text[1:]
-
+    was, now_words = band_words(before, polarity), band_words(now, polarity)
     if before == now:
         return "No change"
     if before in FLAGGED and now in FLAGGED:
-        return f"Moved from {words(before)} to {words(now)}"
+        return f"Moved from {was} to {now_words}"
     if now in FLAGGED:
-        return f"Into {words(now)}"
+        return f"Into {now_words}"
     if before in FLAGGED:
-        return f"Out of {words(before)}"
-    return f"{band_text(before, polarity)} to {words(now)}"
+        return f"Out of {was}"
+    return f"{band_text(before, polarity)} to {now_words}"
 
 
 # The London pack
@@ -533,9 +524,7 @@ def _comparator_figures(indicator, comparator) -> list[str]:
 
 def _figure(indicator, number) -> str:
     """A London or cluster figure for a narrow cell."""
-    if number is None:
-        return "Not available"
-    return _unit_off(indicator, _float(indicator, number))
+    return _unit_off(indicator, float_display(indicator, number))
 
 
 def _unit_off(indicator: Indicator, text: str) -> str:
@@ -830,7 +819,7 @@ def _cluster_chart(
         f"{a.name} {value_display(indicator, r.value)} ({_rank_words(r)})"
         for a, r in ranked
     )
-    mean_words = f" of {_float(indicator, mean)}" if mean is not None else ""
+    mean_words = f" of {float_display(indicator, mean)}" if mean is not None else ""
     alt = (
         f"Bar chart of {indicator.name} for the {cluster.name} cluster's LAs, "
         f"best placed first, with a dashed line at the London mean{mean_words}. "
