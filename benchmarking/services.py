@@ -309,18 +309,7 @@ def report_set_request(*, build: BenchmarkBuild) -> list[BenchmarkReport]:
     if not build.is_published:
         raise BuildError("Reports are made from a published build only.")
 
-    # The London pack first: every London LA's staff may read it.
-    reports = [
-        _report_row(build, BenchmarkReport.Kind.LONDON),
-        *(
-            _report_row(build, BenchmarkReport.Kind.LA, authority=authority)
-            for authority in LocalAuthority.objects.order_by("name")
-        ),
-        *(
-            _report_row(build, BenchmarkReport.Kind.CLUSTER, cluster=cluster)
-            for cluster in Cluster.objects.select_related("cluster_set")
-        ),
-    ]
+    reports = report_set_create(build=build)
     waiting = [r for r in reports if r.status != BenchmarkReport.Status.DONE]
     for report in waiting:
         _report_queue(report)
@@ -328,6 +317,27 @@ def report_set_request(*, build: BenchmarkBuild) -> list[BenchmarkReport]:
         "Build %s: %s of %s reports queued", build.pk, len(waiting), len(reports)
     )
     return reports
+
+
+def report_set_create(
+    *, build: BenchmarkBuild, authority: LocalAuthority | None = None
+) -> list[BenchmarkReport]:
+    """The build's report rows, created where missing, in the order they are
+    made: the London pack first (every London LA's staff may read it), the
+    LAs' reports, then the cluster packs. With `authority`, only its report.
+    """
+    Kind = BenchmarkReport.Kind
+    if authority is not None:
+        return [_report_row(build, Kind.LA, authority=authority)]
+    clusters = Cluster.objects.select_related("cluster_set")
+    return [
+        _report_row(build, Kind.LONDON),
+        *(
+            _report_row(build, Kind.LA, authority=authority)
+            for authority in LocalAuthority.objects.order_by("name")
+        ),
+        *(_report_row(build, Kind.CLUSTER, cluster=cluster) for cluster in clusters),
+    ]
 
 
 def _report_row(build, kind, *, authority=None, cluster=None) -> BenchmarkReport:

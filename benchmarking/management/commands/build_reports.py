@@ -5,10 +5,10 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from authorities.models import Cluster, LocalAuthority
+from authorities.models import LocalAuthority
 from benchmarking.models import BenchmarkBuild, BenchmarkReport
 from benchmarking.selectors import build_published
-from benchmarking.services import report_run
+from benchmarking.services import report_run, report_set_create
 
 from ._periods import period_from_label
 
@@ -136,26 +136,11 @@ def _reports_to_make(
 ) -> list[BenchmarkReport]:
     """The build's reports, created where missing and marked queued.
 
-    The same set `services.report_set_request` queues after publishing, but
-    nothing goes on the queue: this process makes them. Reports already made
-    are queued again too, since `report_run` leaves a made one alone and the
+    Nothing goes on the queue: this process makes them. Reports already made
+    are marked queued too, since `report_run` leaves a made one alone and the
     point of the command is to make them now.
     """
-    Kind = BenchmarkReport.Kind
-    if authority is not None:
-        subjects = [(Kind.LA, authority, None)]
-    else:
-        clusters = Cluster.objects.select_related("cluster_set")
-        subjects = [
-            *((Kind.LA, la, None) for la in LocalAuthority.objects.order_by("name")),
-            (Kind.LONDON, None, None),
-            *((Kind.CLUSTER, None, cluster) for cluster in clusters),
-        ]
-
-    reports = [
-        build.reports.get_or_create(kind=kind, authority=la, cluster=cluster)[0]
-        for kind, la, cluster in subjects
-    ]
+    reports = report_set_create(build=build, authority=authority)
     BenchmarkReport.objects.filter(pk__in=[report.pk for report in reports]).update(
         status=BenchmarkReport.Status.QUEUED, error=""
     )
