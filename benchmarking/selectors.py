@@ -42,6 +42,19 @@ def builds_published() -> QuerySet[BenchmarkBuild]:
     )
 
 
+def builds_published_latest() -> list[BenchmarkBuild]:
+    """Each period's latest published build, newest period first: a later
+    publication of a period replaces an earlier one, reports included."""
+    latest = {}
+    for build in builds_published().order_by("published_at", "pk"):
+        latest[build.period_id] = build
+    return sorted(
+        latest.values(),
+        key=lambda build: (build.period.start_date, build.period.kind),
+        reverse=True,
+    )
+
+
 def build_published(period: Period) -> BenchmarkBuild | None:
     """The period's build as London LAs see it: its latest publication."""
     return (

@@ -204,19 +204,6 @@ def build_reports(build: BenchmarkBuild, *, user: User) -> BuildReports:
     return BuildReports(rows)
 
 
-def _latest_publications() -> list[BenchmarkBuild]:
-    """Each period's latest published build, newest period first. An earlier
-    publication of a period is replaced by the later one, reports included."""
-    latest = {}
-    for build in selectors.builds_published().order_by("published_at", "pk"):
-        latest[build.period_id] = build
-    return sorted(
-        latest.values(),
-        key=lambda b: (b.period.start_date, b.period.kind),
-        reverse=True,
-    )
-
-
 @require_GET
 @login_required
 def reports(request):
@@ -225,7 +212,7 @@ def reports(request):
     if not selectors.may_see_benchmarking(user):
         raise Http404("Not found")
 
-    builds = _latest_publications()
+    builds = selectors.builds_published_latest()
     by_build = defaultdict(list)
     visible = selectors.reports_visible_to(user).filter(build__in=builds)
     for report in visible:
