@@ -6,9 +6,10 @@ trend) directly as SVG, in the same colours (`palette`).
 
 The words that go with a chart (LA names, values, periods) are not drawn in
 the SVG but set beside it as ordinary text in the report, lined up with the
-bars and points: WeasyPrint lays out SVG text a character at a time, which
-made a report several times slower, and words as text can be read, searched
-and copied. So the SVG holds the marks and the axis numbers only. Every
+bars, grid lines and periods: WeasyPrint lays out SVG text a character at a
+time, which made a report several times slower, and words as text can be
+read, searched and copied. So the SVG holds only the marks. A ranked chart
+needs no value axis, since every bar's value is printed beside it. Every
 function here is pure: numbers in, SVG markup out.
 
 Sizes are CSS pixels (96 to the inch), which the report uses unscaled so that
@@ -18,11 +19,9 @@ the bars line up with the rows of names beside them.
 import math
 from dataclasses import dataclass
 from urllib.parse import quote
-from xml.sax.saxutils import escape
 
-from .palette import HIGHLIGHT, MEAN_LINE, OTHER_LAS, TEXT, TREND_LA, TREND_MEAN
+from .palette import HIGHLIGHT, MEAN_LINE, OTHER_LAS, TREND_LA, TREND_MEAN
 
-FONT = "Arial, 'Liberation Sans', Helvetica, sans-serif"
 GRID = "#dddddd"
 AXIS = "#505a5f"
 DASH = "6 3"
@@ -30,8 +29,6 @@ DASH = "6 3"
 # One bar per row of names beside the chart; the report's CSS gives those
 # rows the same height.
 BAR_PITCH = 10
-# Room under the bars for the value axis's numbers.
-AXIS_ROOM = 16
 
 
 @dataclass(frozen=True)
@@ -82,8 +79,9 @@ def data_uri(svg: str) -> str:
 def _svg(width: float, height: float, body: list[str]) -> str:
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width:g}" '
-        f'height="{height:g}" viewBox="0 0 {width:g} {height:g}" '
-        f'font-family="{FONT}" font-size="9" fill="{TEXT}">' + "".join(body) + "</svg>"
+        f'height="{height:g}" viewBox="0 0 {width:g} {height:g}">'
+        + "".join(body)
+        + "</svg>"
     )
 
 
@@ -95,12 +93,6 @@ def _line(x1, y1, x2, y2, colour, width=1.0, dashed=False) -> str:
     )
 
 
-def _label(x, y, words, anchor="middle") -> str:
-    return (
-        f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}">{escape(words)}</text>'
-    )
-
-
 def ranked_bars(
     values: list[float],
     *,
@@ -109,39 +101,44 @@ def ranked_bars(
     width: float = 400,
 ) -> str:
     """Horizontal bars, one per row (best first, as given), the bar at index
-    `highlight` dark, with a dashed line at the mean and a value axis below.
+    `highlight` dark, with a dashed line at the mean.
 
-    The LA names and values go in rows of text beside it, BAR_PITCH apart.
+    The LA names and values go in rows of text beside it, BAR_PITCH apart,
+    so the bars need no value axis: they start at zero (or at the lowest
+    value, if some are below it) and the longest reaches the right edge.
     """
     left, right = 4.0, width - 14
     height = len(values) * BAR_PITCH
     marks = [*values, *([mean] if mean is not None else [])]
-    ticks = nice_ticks(min(0.0, *marks), max(marks)) if marks else [0.0, 1.0]
-    low, high = ticks[0], ticks[-1]
+    low = min(0.0, *marks) if marks else 0.0
+    high = max(marks) if marks else 1.0
+    if high <= low:
+        high = low + 1
 
     def x_of(value: float) -> float:
         return left + (value - low) / (high - low) * (right - left)
 
     # One path per colour rather than an element per bar: WeasyPrint's time
     # goes by the number of SVG elements, and a report has 36 charts.
-    grid = "".join(f"M{x_of(tick):.1f} 0V{height}" for tick in ticks)
-    parts = [f'<path d="{grid}" stroke="{GRID}" stroke-width="1" fill="none"/>']
-    parts += [_label(x_of(tick), height + 12, axis_number(tick)) for tick in ticks]
+    parts = []
     zero = x_of(max(low, 0.0))
     bars = {OTHER_LAS: "", HIGHLIGHT: ""}
     for index, value in enumerate(values):
         x = x_of(value)
         colour = HIGHLIGHT if index == highlight else OTHER_LAS
-        bars[colour] += (
-            f"M{min(x, zero):.1f} {index * BAR_PITCH + 1.5:.1f}"
-            f"h{abs(x - zero):.1f}v{BAR_PITCH - 3}h{-abs(x - zero):.1f}z"
-        )
-    parts += [f'<path d="{d}" fill="{colour}"/>' for colour, d in bars.items() if d]
+        bars[colour] += f"M{zero:.1f} {(index + 0.5) * BAR_PITCH:.1f}H{x:.1f}"
+    # Each bar is a line as thick as a bar, from zero to the value: three
+    # numbers to WeasyPrint's Python path parser rather than five.
+    parts += [
+        f'<path d="{d}" stroke="{colour}" stroke-width="{BAR_PITCH - 3}" fill="none"/>'
+        for colour, d in bars.items()
+        if d
+    ]
     parts.append(_line(zero, 0, zero, height, AXIS))
     if mean is not None:
         x = x_of(mean)
         parts.append(_line(x, 0, x, height, MEAN_LINE, width=1.8, dashed=True))
-    return _svg(width, height + AXIS_ROOM, parts)
+    return _svg(width, height, parts)
 
 
 @dataclass(frozen=True)
@@ -161,21 +158,26 @@ class TrendLayout:
         return self.left + self.step * (index + 0.5)
 
 
-def trend_lines(
-    series: list[Series],
-    layout: TrendLayout,
-    *,
-    first: str = "",
-    last: str = "",
-    height: float = 120,
-) -> str:
-    """A line per series across `layout.count` periods, with the value axis's
-    numbers in the left margin and a tick for each period. Only the first
-    and last periods are named, under their ticks; the words beside the
-    chart give the values. A missing value breaks its line."""
-    top, bottom = 6.0, height - 20
+# Where a trend chart's plot area starts and ends, down from its top.
+TREND_HEIGHT = 108
+TREND_TOP = 6.0
+TREND_BOTTOM = TREND_HEIGHT - 8
+
+
+def trend_ticks(series: list[Series]) -> list[float]:
+    """The value axis of a trend chart of `series`, lowest first: the report
+    sets these numbers beside the chart, one per grid line."""
     values = [v for s in series for v in s.values if v is not None]
-    ticks = nice_ticks(min(0.0, *values), max(values)) if values else [0.0, 1.0]
+    return nice_ticks(min(0.0, *values), max(values)) if values else [0.0, 1.0]
+
+
+def trend_lines(series: list[Series], layout: TrendLayout) -> str:
+    """A line per series across `layout.count` periods, a grid line at each
+    of `trend_ticks(series)` and a tick under each period. The words (the
+    axis numbers and periods) are set beside the chart in the report. A
+    missing value breaks its line."""
+    top, bottom = TREND_TOP, TREND_BOTTOM
+    ticks = trend_ticks(series)
     low, high = ticks[0], ticks[-1]
 
     def y_of(value: float) -> float:
@@ -189,17 +191,9 @@ def trend_lines(
         f'<path d="{grid}" stroke="{GRID}" stroke-width="1" fill="none"/>',
         f'<path d="{marks}" stroke="{AXIS}" stroke-width="1" fill="none"/>',
     ]
-    parts += [
-        _label(layout.left - 5, y_of(tick) + 3, axis_number(tick), anchor="end")
-        for tick in ticks
-    ]
-    if first:
-        parts.append(_label(layout.x_of(0), bottom + 14, first))
-    if last and layout.count > 1:
-        parts.append(_label(layout.x_of(layout.count - 1), bottom + 14, last))
     for line in series:
         parts.extend(_polyline(line, layout.x_of, y_of))
-    return _svg(layout.width, height, parts)
+    return _svg(layout.width, TREND_HEIGHT, parts)
 
 
 def _polyline(line: Series, x_of, y_of) -> list[str]:
@@ -226,28 +220,14 @@ def _polyline(line: Series, x_of, y_of) -> list[str]:
 
 
 def _markers(line: Series, points: list[tuple[float, float]]) -> str:
-    """Every point's marker as one path: squares, or circles of two arcs."""
+    """Every point's marker as one stroked path: a square is a line 7 long
+    and 7 thick; a circle is a line of no length with round ends, which
+    PDF paints as a dot as wide as the line is thick."""
     if line.marker == "square":
-        d = "".join(f"M{x - 3.5:.1f} {y - 3.5:.1f}h7v7h-7z" for x, y in points)
-    else:
-        d = "".join(
-            f"M{x - 4:.1f} {y:.1f}a4 4 0 1 0 8 0a4 4 0 1 0 -8 0z" for x, y in points
-        )
-    return f'<path d="{d}" fill="{line.colour}"/>'
-
-
-def swatch(kind: str) -> str:
-    """A small picture of a chart's mark for the key beside it: the chosen
-    LA's bar, another LA's bar, the mean's dashed line, or a trend's line."""
-    if kind in ("highlight", "other"):
-        colour = HIGHLIGHT if kind == "highlight" else OTHER_LAS
-        body = [f'<rect x="0" y="2" width="22" height="7" fill="{colour}"/>']
-    elif kind == "mean":
-        body = [_line(0, 5.5, 22, 5.5, MEAN_LINE, width=1.8, dashed=True)]
-    else:
-        line = la_series([]) if kind == "trend-la" else mean_series([])
-        body = [
-            _line(0, 5.5, 22, 5.5, line.colour, width=2, dashed=line.dashed),
-            _markers(line, [(11, 5.5)]),
-        ]
-    return _svg(22, 11, body)
+        d = "".join(f"M{x - 3.5:.1f} {y:.1f}h7" for x, y in points)
+        return f'<path d="{d}" stroke="{line.colour}" stroke-width="7" fill="none"/>'
+    d = "".join(f"M{x:.1f} {y:.1f}h0" for x, y in points)
+    return (
+        f'<path d="{d}" stroke="{line.colour}" stroke-width="8" '
+        'stroke-linecap="round" fill="none"/>'
+    )

@@ -16,8 +16,10 @@ colours. WeasyPrint makes tagged PDF/UA documents: a title and language, real
 table structure and a text alternative on every chart.
 """
 
+import gc
 import logging
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -76,6 +78,10 @@ class RankedRow:
     value: str
     highlight: bool = False
 
+    @property
+    def line(self) -> str:
+        return f"{self.name} {self.value}"
+
 
 @dataclass
 class RankedChart:
@@ -87,32 +93,58 @@ class RankedChart:
     mean_text: str
     highlight_name: str = ""
 
+    # The rows are set as one block of preformatted text, a line per bar,
+    # with the highlighted row in bold: a line of text costs WeasyPrint a
+    # third of what a line ended by <br> does.
+
+    @property
+    def before(self) -> str:
+        """The lines above the highlighted row, or all of them."""
+        end = self._highlighted()
+        lines = [row.line for row in self.rows[:end]]
+        return "\n".join(lines) + ("\n" if end < len(self.rows) else "")
+
+    @property
+    def highlighted(self) -> str:
+        end = self._highlighted()
+        return self.rows[end].line if end < len(self.rows) else ""
+
+    @property
+    def after(self) -> str:
+        rest = [row.line for row in self.rows[self._highlighted() + 1 :]]
+        return "\n" + "\n".join(rest) if rest else ""
+
+    def _highlighted(self) -> int:
+        return next(
+            (i for i, row in enumerate(self.rows) if row.highlight), len(self.rows)
+        )
+
 
 @dataclass
 class TrendChart:
-    """Lines over the periods; the words say what the lines show."""
+    """Lines over the periods, with the value axis's numbers beside them
+    and the first and last periods under them."""
 
     src: str
     alt: str
     first: str
     last: str
     la_name: str
+    ticks: list[float]
+    periods: int
+    step: str = "quarter"
+
+    @property
+    def axis(self) -> str:
+        """The axis numbers, top first, a line each (set as one block of
+        preformatted text whose lines fall on the grid lines)."""
+        return "\n".join(charts.axis_number(tick) for tick in reversed(self.ticks))
 
 
 # The PDF's content is 180 mm wide: 680 CSS pixels.
 CONTENT_WIDTH = 680
 NAMES_WIDTH = 270
 TREND_LEFT = 60
-SWATCHES = ("highlight", "other", "mean", "trend-la", "trend-mean")
-
-
-@cache
-def swatches() -> dict[str, str]:
-    """The small pictures of each mark for the keys beside the charts."""
-    kinds = ("highlight", "other", "mean", "trend-la", "trend-mean")
-    return {
-        kind.replace("-", "_"): charts.data_uri(charts.swatch(kind)) for kind in kinds
-    }
 
 
 # Rendering
@@ -144,20 +176,35 @@ def _content(report: BenchmarkReport) -> tuple[str, dict]:
     return "benchmarking/reports/london.html", london_pack(report.build)
 
 
-def pdf_render(html: str) -> Rendered:
-    """Lay out `html` with the reports' stylesheet as a tagged PDF/UA file.
+def pdf_render(html: str, *, stylesheets=None) -> Rendered:
+    """Lay out `html` as a tagged PDF/UA file, with the reports' stylesheet
+    unless `stylesheets` are given (the benchmark's plain floor gives none).
 
-    TODO(#4): an LA report takes about 5 s here, against a target of 2 s, and
-    the full set about 5x WeasyPrint's time for plain text of the same pages
-    (benchmarks/benchmark_reports.py); nearly all of it is WeasyPrint laying
-    out and drawing the tables, charts and names, with no single hot spot.
+    Python's cycle collector is paused meanwhile: WeasyPrint makes hundreds
+    of thousands of objects for a report, and the collector walked them all
+    again and again as they grew, a fifth of the time. It is turned back on
+    at the end, and the report's garbage goes at its next pass.
     """
     weasyprint = _weasyprint()
-    document = weasyprint.HTML(string=html, base_url=str(settings.BASE_DIR)).render(
-        stylesheets=[_stylesheet()], pdf_variant=PDF_VARIANT
-    )
-    pdf = document.write_pdf(pdf_variant=PDF_VARIANT)
+    if stylesheets is None:
+        stylesheets = [_stylesheet()]
+    with _collector_paused():
+        document = weasyprint.HTML(string=html, base_url=str(settings.BASE_DIR)).render(
+            stylesheets=stylesheets, pdf_variant=PDF_VARIANT
+        )
+        pdf = document.write_pdf(pdf_variant=PDF_VARIANT)
     return Rendered(pdf=pdf, page_count=len(document.pages))
+
+
+@contextmanager
+def _collector_paused():
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _weasyprint():
@@ -174,10 +221,6 @@ def _weasyprint():
     return weasyprint
 
 
-def _swatch_uri(kind: str) -> str:
-    return charts.data_uri(charts.swatch(kind))
-
-
 def _shades() -> list[str]:
     """Every colour a cell can have: quintiles of both scales, and none."""
     colours = {colour for colour, _, _ in key_entries()}
@@ -188,18 +231,36 @@ def _shades() -> list[str]:
 def _stylesheet():
     """The reports' CSS, parsed once per process rather than per report.
 
-    To it are added the small pictures of the charts' marks for their keys,
-    a class per cell colour (`bg-85c59a`: templates colour a cell by class,
-    because a style attribute on each cell made WeasyPrint take two to three
-    times as long over a table) and the width of the names beside a chart.
+    To it are added a class per cell colour (`bg-85c59a`: templates colour a cell by
+    class, because a style attribute on each cell made WeasyPrint take two to
+    three times as long over a table) and the width of the names beside a
+    chart.
     """
-    rules = [
-        f".swatch-{kind} {{ background-image: url({_swatch_uri(kind)}); }}"
-        for kind in SWATCHES
-    ]
-    rules += [f".bg-{colour[1:]} {{ background: {colour}; }}" for colour in _shades()]
+    rules = [f".bg-{colour[1:]} {{ background: {colour}; }}" for colour in _shades()]
     rules.append(f".ranked-names {{ width: {NAMES_WIDTH}px; }}")
+    rules.append(f".ranked .bars {{ left: {NAMES_WIDTH}px; }}")
+    rules += _trend_rules()
     return _weasyprint().CSS(string=STYLESHEET.read_text() + "\n".join(rules))
+
+
+def _trend_rules() -> list[str]:
+    """Classes that line a trend's words up with its chart.
+
+    `ticks-N`: an axis of N numbers, one line per grid line, the first on
+    the top line.
+    """
+    plot = charts.TREND_BOTTOM - charts.TREND_TOP
+    rules = [
+        f".trend-body {{ height: {charts.TREND_HEIGHT}px; }}",
+        f".trend-axis {{ width: {TREND_LEFT - 6}px; }}",
+    ]
+    for count in range(2, 11):
+        pitch = plot / (count - 1)
+        rules.append(
+            f".ticks-{count} {{ line-height: {pitch:.2f}px; "
+            f"top: {charts.TREND_TOP - pitch / 2:.2f}px; }}"
+        )
+    return rules
 
 
 # An LA's report
@@ -212,6 +273,7 @@ class IndicatorPage:
     ranking_chart: RankedChart | None
     trend_chart: TrendChart | None
     unranked: str
+    summary: "SummaryRow"
 
     @property
     def indicator(self) -> Indicator:
@@ -240,6 +302,8 @@ class SummaryRow:
     before: str
     change: str
     needs_narrative: bool
+    # Into or out of the top or bottom band (or between them).
+    moved: bool = False
 
 
 def la_report(build: BenchmarkBuild, authority: LocalAuthority) -> dict:
@@ -248,21 +312,23 @@ def la_report(build: BenchmarkBuild, authority: LocalAuthority) -> dict:
     page = authority_page(build=build, authority=authority, group=london, user=None)
     previous_period = period_previous(build.period)
     previous_build = build_published(previous_period) if previous_period else None
+    summary = _summary_rows(page.panels, _bands_in(previous_build, authority))
     indicator_pages = [
         IndicatorPage(
             panel=panel,
             ranking_chart=_ranking_chart(authority, panel),
             trend_chart=_trend_chart(authority, panel),
             unranked=_unranked(panel),
+            summary=row,
         )
-        for panel in page.panels
+        for panel, row in zip(page.panels, summary, strict=True)
     ]
     return {
         "authority": authority,
         "page": page,
         "indicator_pages": indicator_pages,
         "band_counts": _band_counts(page.panels),
-        "summary": _summary_rows(page.panels, _bands_in(previous_build, authority)),
+        "moves": [row for row in summary if row.moved],
         "previous_period": previous_period if previous_build else None,
         "narratives": [p for p in page.panels if p.result and p.result.band in FLAGGED],
     }
@@ -314,15 +380,11 @@ def _trend_chart(authority: LocalAuthority, panel: IndicatorPanel) -> TrendChart
     indicator = panel.indicator
     layout = charts.TrendLayout(CONTENT_WIDTH, TREND_LEFT, len(trend))
     first, last = trend[0].period.label, trend[-1].period.label
-    svg = charts.trend_lines(
-        [
-            charts.la_series([point.value for point in trend]),
-            charts.mean_series([point.mean for point in trend]),
-        ],
-        layout,
-        first=first,
-        last=last,
-    )
+    series = [
+        charts.la_series([point.value for point in trend]),
+        charts.mean_series([point.mean for point in trend]),
+    ]
+    svg = charts.trend_lines(series, layout)
     values = "; ".join(
         f"{point.period.label} {point.display} (London mean {point.mean_display})"
         for point in trend
@@ -338,6 +400,9 @@ def _trend_chart(authority: LocalAuthority, panel: IndicatorPanel) -> TrendChart
         first=first,
         last=last,
         la_name=authority.name,
+        ticks=charts.trend_ticks(series),
+        periods=len(trend),
+        step="quarter" if trend[-1].period.is_quarter else "year",
     )
 
 
@@ -373,12 +438,13 @@ def _summary_rows(panels, before: dict[int, str] | None) -> list[SummaryRow]:
         polarity = panel.indicator.polarity
         now = panel.result.band if panel.result else ""
         if before is None:
-            was, change = "", "No earlier benchmark"
+            was, change, moved = "", "No earlier benchmark", False
         else:
             earlier = before.get(panel.indicator.pk, "")
             was, change = band_text(earlier, polarity), _change(earlier, now, polarity)
+            moved = earlier != now and (earlier in FLAGGED or now in FLAGGED)
         rows.append(
-            SummaryRow(panel.indicator, panel.band, was, change, now in FLAGGED)
+            SummaryRow(panel.indicator, panel.band, was, change, now in FLAGGED, moved)
         )
     return rows
 

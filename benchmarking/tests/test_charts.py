@@ -1,6 +1,7 @@
 """The PDF reports' SVG charts: marks where the numbers say, in the palette."""
 
 import re
+from itertools import pairwise
 from urllib.parse import unquote
 
 from defusedxml import ElementTree
@@ -16,12 +17,17 @@ def parse(svg: str):
 
 
 def bar_extents(root, colour):
-    """(left, top, width) of each bar drawn in `colour`, top to bottom."""
-    paths = [p for p in root.iter(f"{SVG}path") if p.get("fill") == colour]
+    """(left, middle, width) of each bar drawn in `colour`, top to bottom.
+
+    A bar is a thick line from zero to its value: "M<zero> <middle>H<end>".
+    """
+    paths = [p for p in root.iter(f"{SVG}path") if p.get("stroke") == colour]
     bars = []
     for path in paths:
-        for x, y, width in re.findall(r"M([\d.]+) ([\d.]+)h([\d.]+)", path.get("d")):
-            bars.append((float(x), float(y), float(width)))
+        assert float(path.get("stroke-width")) > 0
+        for x, y, end in re.findall(r"M([\d.]+) ([\d.]+)H([\d.]+)", path.get("d")):
+            left, right = sorted((float(x), float(end)))
+            bars.append((left, float(y), right - left))
     return sorted(bars, key=lambda bar: bar[1])
 
 
@@ -48,8 +54,8 @@ def test_ranked_bars_are_as_long_as_their_values_with_the_chosen_la_dark():
     chosen = bar_extents(root, HIGHLIGHT)
     assert len(others) == 2 and len(chosen) == 1
     # Rows one pitch apart, in the order given.
-    assert [round(bar[1]) for bar in others] == [2, 22]
-    assert round(chosen[0][1]) == 12
+    assert [round(bar[1]) for bar in others] == [5, 25]
+    assert round(chosen[0][1]) == 15
     # Lengths in proportion: 40 is twice 20, which is twice 10.
     first, last = others
     assert abs(first[2] - 2 * chosen[0][2]) < 0.5
@@ -69,18 +75,31 @@ def test_ranked_bars_mark_the_mean_with_a_dashed_line_where_it_falls():
     assert abs(float(mean.get("x1")) - (longest[0] + longest[2] / 2)) < 0.5
 
 
-def test_ranked_bars_hold_no_words_only_axis_numbers():
-    """Names and values go beside the chart as text (see charts.py)."""
-    svg = charts.ranked_bars([12.5, 3.0], mean=7.0, width=300)
-    texts = [t.text for t in parse(svg).iter(f"{SVG}text")]
-    assert texts and all(re.fullmatch(r"[\d,.]+", text) for text in texts)
+def test_charts_hold_no_words():
+    """Names, values, axis numbers and periods go beside the charts as text
+    (see charts.py), so the SVG has none."""
+    ranked = charts.ranked_bars([12.5, 3.0], mean=7.0, width=300)
+    layout = charts.TrendLayout(width=400, left=60, count=2)
+    trend = charts.trend_lines([charts.la_series([1.0, 2.0])], layout)
+    for svg in (ranked, trend):
+        assert not list(parse(svg).iter(f"{SVG}text"))
+
+
+def test_negative_values_run_left_of_zero():
+    root = parse(charts.ranked_bars([10.0, -10.0], width=214))
+    (positive_left, _, positive), (negative_left, _, negative) = bar_extents(
+        root, OTHER_LAS
+    )
+    # Zero is halfway: the negative bar ends where the positive one starts.
+    assert abs(negative_left + negative - positive_left) < 0.2
+    assert abs(positive - negative) < 0.2
 
 
 def test_a_trend_breaks_its_line_where_a_period_has_no_value():
     layout = charts.TrendLayout(width=400, left=60, count=4)
     la = charts.la_series([10.0, 12.0, None, 15.0])
     mean = charts.mean_series([11.0, 11.0, 11.0, 11.0])
-    root = parse(charts.trend_lines([la, mean], layout, first="Q1", last="Q4"))
+    root = parse(charts.trend_lines([la, mean], layout))
 
     lines = list(root.iter(f"{SVG}polyline"))
     la_runs = [line for line in lines if line.get("stroke") == TREND_LA]
@@ -89,10 +108,24 @@ def test_a_trend_breaks_its_line_where_a_period_has_no_value():
     # is still marked.
     assert len(la_runs) == 1 and len(la_runs[0].get("points").split()) == 2
     assert len(mean_runs) == 1 and mean_runs[0].get("stroke-dasharray")
-    la_markers = [p for p in root.iter(f"{SVG}path") if p.get("fill") == TREND_LA]
+    # Circles are dots: lines of no length with round ends.
+    la_markers = [p for p in root.iter(f"{SVG}path") if p.get("stroke") == TREND_LA]
     assert la_markers[0].get("d").count("M") == 3
-    labels = [t.text for t in root.iter(f"{SVG}text")]
-    assert "Q1" in labels and "Q4" in labels
+    assert la_markers[0].get("d").count("h0") == 3
+    assert la_markers[0].get("stroke-linecap") == "round"
+
+
+def test_a_trend_has_a_grid_line_at_each_axis_number():
+    layout = charts.TrendLayout(width=400, left=60, count=2)
+    series = [charts.la_series([0.0, 87.5]), charts.mean_series([50.0, 60.0])]
+    assert charts.trend_ticks(series) == [0, 25, 50, 75, 100]
+    root = parse(charts.trend_lines(series, layout))
+    grid = next(p for p in root.iter(f"{SVG}path") if p.get("d").endswith("H400"))
+    heights = [float(y) for y in re.findall(r"M60 ([\d.]+)H400", grid.get("d"))]
+    # Evenly spaced from the bottom of the plot (0) to its top (100).
+    assert heights[0] == charts.TREND_BOTTOM and heights[-1] == charts.TREND_TOP
+    gaps = {round(b - a, 1) for a, b in pairwise(heights)}
+    assert len(gaps) == 1
 
 
 def test_trend_points_sit_over_the_periods_columns():
@@ -101,8 +134,9 @@ def test_trend_points_sit_over_the_periods_columns():
     assert [layout.x_of(i) for i in range(4)] == [110, 210, 310, 410]
 
 
-def test_swatches_and_data_uris_round_trip():
-    uri = charts.data_uri(charts.swatch("mean"))
+def test_data_uris_round_trip():
+    svg = charts.ranked_bars([1.0], mean=1.0, width=100)
+    uri = charts.data_uri(svg)
     assert uri.startswith("data:image/svg+xml")
     root = parse(unquote(uri.split(",", 1)[1]))
     assert any(line.get("stroke") == MEAN_LINE for line in root.iter(f"{SVG}line"))

@@ -155,13 +155,27 @@ def test_the_summary_counts_bands_and_lists_moves_and_narratives(camden_report):
     assert "Indicators in each band" in summary
     others = Indicator.objects.core().count() - low_good.count()
     assert re.search(rf"Top 20%.*Bottom 20%.* {low_good.count()} \d+", summary)
-    assert "Bands since 2025-26 Q1" in summary
+    moves, narratives = summary.split("Narratives needed for 2025-26 Q2")
+    assert "Into or out of a band since 2025-26 Q1" in moves
     # Camden was in the middle of London on everything in Q1.
-    assert summary.count("Into top 20%") == low_good.count()
-    assert summary.count("Into bottom 20%") + summary.count("Into lowest 20%") == others
+    assert moves.count("into top 20% (was middle, now top 20%)") == low_good.count()
+    assert moves.count("into bottom 20%") + moves.count("into lowest 20%") == others
     # Every indicator is in a band, so every one needs a narrative.
-    assert "Narrative needed" in summary
-    assert len(re.findall(r"20% Yes\b", summary)) == Indicator.objects.core().count()
+    assert "so it explains its position on each in a short narrative" in narratives
+    for indicator in Indicator.objects.core():
+        band = expected_band(indicator).lower()
+        assert f"{indicator.name}: {band}" in narratives, indicator.code
+
+
+def test_the_rug_row_gives_every_band_now_and_before(camden_report):
+    rug_row = page_texts(camden_report)[-2]
+
+    assert "Camden in the tartan rug" in rug_row
+    assert "Band in 2025-26 Q1" in rug_row
+    # Camden is in a band on every indicator now, and was in the middle of
+    # London on every one before: "Middle" is only in the last column.
+    assert rug_row.count("Middle") == Indicator.objects.core().count()
+    assert rug_row.count("2 of 33") == Indicator.objects.core().count()
 
 
 def test_the_report_has_a_page_per_indicator_and_no_blank_pages(camden_report):
