@@ -102,7 +102,8 @@ class RankedChart:
         """The lines above the highlighted row, or all of them."""
         end = self._highlighted()
         lines = [row.line for row in self.rows[:end]]
-        return "\n".join(lines) + ("\n" if end < len(self.rows) else "")
+        ends_early = lines and end < len(self.rows)
+        return "\n".join(lines) + ("\n" if ends_early else "")
 
     @property
     def highlighted(self) -> str:
@@ -122,8 +123,8 @@ class RankedChart:
 
 @dataclass
 class TrendChart:
-    """Lines over the periods, with the value axis's numbers beside them
-    and the first and last periods under them."""
+    """Lines over the periods, with the value axis's numbers beside them;
+    the key names the first and last periods."""
 
     src: str
     alt: str
@@ -131,7 +132,6 @@ class TrendChart:
     last: str
     la_name: str
     ticks: list[float]
-    periods: int
     step: str = "quarter"
 
     @property
@@ -231,10 +231,10 @@ def _shades() -> list[str]:
 def _stylesheet():
     """The reports' CSS, parsed once per process rather than per report.
 
-    To it are added a class per cell colour (`bg-85c59a`: templates colour a cell by
-    class, because a style attribute on each cell made WeasyPrint take two to
-    three times as long over a table) and the width of the names beside a
-    chart.
+    To it are added a class per cell colour (`bg-85c59a`: templates colour
+    a cell by class, because a style attribute on each cell made WeasyPrint
+    take two to three times as long over a table), the width of the names
+    beside a ranked chart and the lines of a trend's axis numbers.
     """
     rules = [f".bg-{colour[1:]} {{ background: {colour}; }}" for colour in _shades()]
     rules.append(f".ranked-names {{ width: {NAMES_WIDTH}px; }}")
@@ -401,7 +401,6 @@ def _trend_chart(authority: LocalAuthority, panel: IndicatorPanel) -> TrendChart
         last=last,
         la_name=authority.name,
         ticks=charts.trend_ticks(series),
-        periods=len(trend),
         step="quarter" if trend[-1].period.is_quarter else "year",
     )
 

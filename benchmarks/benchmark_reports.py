@@ -265,15 +265,17 @@ def plain_document(pages: int, characters: int) -> str:
     )
 
 
-def full_page_characters() -> int:
-    """How much plain text fills a page: the most characters, in steps of
-    50, that plain_document lays out on one page."""
+def full_page_characters(pages: int) -> int:
+    """How much plain text fills a page: the most characters a page, in
+    steps of 50, with which plain_document lays out `pages` pages and no
+    more (a page's words differ, and with them where its lines break)."""
     from benchmarking.reports import pdf_render
 
     def fits(characters: int) -> bool:
-        return pdf_render(plain_document(1, characters), stylesheets=[]).page_count == 1
+        html = plain_document(pages, characters)
+        return pdf_render(html, stylesheets=[]).page_count == pages
 
-    low, high = 500, 20_000
+    low, high = 500, 10_000
     while high - low > 50:
         middle = (low + high) // 2
         low, high = (middle, high) if fits(middle) else (low, middle)
@@ -292,6 +294,8 @@ def floor(pages: int, characters: float, repeats: int) -> Timing:
         started = time.perf_counter()
         made = pdf_render(html, stylesheets=[])
         times.append(time.perf_counter() - started)
+    if made.page_count != pages:
+        raise RuntimeError(f"The floor came to {made.page_count} pages, not {pages}.")
     return Timing(statistics.median(times), made.page_count)
 
 
@@ -372,7 +376,8 @@ def measure(repeats: int, parallel: bool) -> Results:
         progress("(b) the full set, one process")
         full, reports = full_set(build)
         progress("(c) the floors: plain documents of the same page counts")
-        page_characters = full_page_characters()
+        longest = max(report.page_count for report in reports if report.is_ready)
+        page_characters = full_page_characters(longest)
         camden_floor = floor(camden.pages, page_characters, repeats)
         full_floor = set_floor(reports, lambda kind: page_characters)
         progress("(c') the floors with only the reports' text a page")

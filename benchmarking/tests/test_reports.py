@@ -130,7 +130,6 @@ def test_the_report_is_made_and_stored_with_its_build(camden_report):
 
 def test_the_report_says_camdens_value_and_band_on_every_indicator(camden_report):
     pages = page_texts(camden_report)
-    text = " ".join(pages)
 
     assert "Camden" in pages[0]
     assert "2025-26 Q2" in pages[0]
@@ -142,9 +141,22 @@ def test_the_report_says_camdens_value_and_band_on_every_indicator(camden_report
         assert value in page, f"{indicator.code}: {value} not on its page"
         assert expected_band(indicator) in page, indicator.code
         assert "2 of 33" in page, indicator.code
-    # The method, in the rule's own terms, on the last page and in the footer.
+    # The method, in the rule's own terms, on the last page.
     assert "How positions and bands are worked out" in pages[-1]
-    assert "(rank − 1) ÷ (n − 1)" in text
+    assert "(rank − 1) ÷ (n − 1)" in pages[-1]
+
+
+def test_every_indicator_page_names_every_london_la_beside_its_chart(camden_report):
+    pages = page_texts(camden_report)
+    names = LocalAuthority.objects.values_list("name", flat=True)
+
+    for indicator in Indicator.objects.core():
+        page = next(p for p in pages if f"· {indicator.code}" in p)
+        missing = [name for name in names if name not in page]
+        assert not missing, f"{indicator.code}: {missing}"
+        # The chosen LA's own line beside its bar, with its value.
+        value = indicator.format_value(Decimal(CAMDEN_VALUE))
+        assert f"Camden {value}" in page
 
 
 def test_the_summary_counts_bands_and_lists_moves_and_narratives(camden_report):
