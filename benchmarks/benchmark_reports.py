@@ -11,7 +11,7 @@ whose returns are all accepted: the demo's very latest quarter is left part
 collected, with Camden's return still in progress. Then, in one run:
 
 (a) Camden's report (202) through `build_reports --la 202`, median of three
-    after one to warm up;
+    (--repeats) after one to warm up;
 (b) the full set through `build_reports`: 33 LA reports, the London pack and
     every cluster pack, one after another in this process;
 (c) the floor: the time WeasyPrint takes to render a plain document of the
@@ -19,7 +19,8 @@ collected, with Camden's return still in progress. Then, in one run:
     reports' page size, margins and font, made through the reports' own
     `pdf_render` (tagged PDF/UA, the same settings) but with no stylesheet.
     For (b) that is a plain document for each report, as long as it, and
-    the floor is their sum: 43 documents against 43 documents;
+    the floor is their sum: 43 documents against 43 documents. Each floor
+    is the median of three, like (a);
 (c') a stricter floor, reported beside it: plain pages holding only as much
     text as the real reports' pages do (read back with pypdf), which are
     about a third full;
@@ -299,14 +300,14 @@ def floor(pages: int, characters: float, repeats: int) -> Timing:
     return Timing(statistics.median(times), made.page_count)
 
 
-def set_floor(reports, characters) -> Timing:
+def set_floor(reports, characters, repeats: int) -> Timing:
     """The full set's floor: a plain document as long as each report, timed
-    once for each length and counted once per report of that length.
-    `characters` gives the text a page for a report's kind."""
+    (median of `repeats`) once for each length and counted once per report
+    of that length. `characters` gives the text a page for a report's kind."""
     made = [report for report in reports if report.is_ready]
     lengths = Counter((characters(report.kind), report.page_count) for report in made)
     seconds = sum(
-        floor(pages, per_page, 1).seconds * count
+        floor(pages, per_page, repeats).seconds * count
         for (per_page, pages), count in lengths.items()
     )
     return Timing(seconds, sum(report.page_count for report in made))
@@ -379,11 +380,13 @@ def measure(repeats: int, parallel: bool) -> Results:
         longest = max(report.page_count for report in reports if report.is_ready)
         page_characters = full_page_characters(longest)
         camden_floor = floor(camden.pages, page_characters, repeats)
-        full_floor = set_floor(reports, lambda kind: page_characters)
+        full_floor = set_floor(reports, lambda kind: page_characters, repeats)
         progress("(c') the floors with only the reports' text a page")
         characters = characters_per_page(reports)
         camden_text_floor = floor(camden.pages, characters.get("la", 0), repeats)
-        full_text_floor = set_floor(reports, lambda kind: characters.get(kind, 0))
+        full_text_floor = set_floor(
+            reports, lambda kind: characters.get(kind, 0), repeats
+        )
         seconds = None
         if parallel:
             progress(f"(d) the full set, {WORKERS} processes")
