@@ -280,6 +280,11 @@ class IndicatorPage:
         return self.panel.indicator
 
     @property
+    def ranked(self) -> bool:
+        result = self.panel.result
+        return result is not None and result.rank is not None
+
+    @property
     def quintile(self) -> str:
         result = self.panel.result
         if result is None or result.quintile is None:

@@ -4,6 +4,7 @@ and the cycle collector left as it was found."""
 
 import gc
 import re
+from types import SimpleNamespace
 
 import pytest
 
@@ -129,3 +130,17 @@ def test_the_collector_is_put_back_when_weasyprint_fails(monkeypatch):
     with pytest.raises(ValueError):
         reports.pdf_render("<p>Hello</p>", stylesheets=[])
     assert gc.isenabled()
+
+
+def indicator_page(result) -> reports.IndicatorPage:
+    panel = SimpleNamespace(result=result)
+    return reports.IndicatorPage(panel, None, None, "", summary=None)
+
+
+def test_a_page_says_rank_band_and_quintile_only_for_a_ranked_value():
+    ranked = indicator_page(SimpleNamespace(rank=2.0, quintile=1))
+    assert ranked.ranked and ranked.quintile == "1 of 5"
+
+    for result in (None, SimpleNamespace(rank=None, quintile=None)):
+        page = indicator_page(result)
+        assert not page.ranked and page.quintile == "None"
