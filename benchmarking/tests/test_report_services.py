@@ -27,6 +27,13 @@ def finished_build(quarter):
 
 
 @pytest.fixture
+def published_build(finished_build):
+    finished_build.published_at = finished_build.created_at
+    finished_build.save()
+    return finished_build
+
+
+@pytest.fixture
 def queued(monkeypatch):
     """The ids of the reports queued, in order, instead of running them."""
     ids = []
@@ -106,11 +113,9 @@ def test_one_failing_report_does_not_stop_the_others(
 
 
 def test_an_expected_failure_keeps_its_message_for_the_analyst(
-    finished_build, analyst, queued, fake_renderer
+    published_build, analyst, queued, fake_renderer
 ):
-    finished_build.published_at = finished_build.created_at
-    finished_build.save()
-    reports = services.report_set_request(build=finished_build)
+    reports = services.report_set_request(build=published_build)
     camden = next(r for r in reports if r.subject == "Camden")
     fake_renderer.failing = {"Camden": ReportError("Pango is missing.")}
 
@@ -123,11 +128,9 @@ def test_an_expected_failure_keeps_its_message_for_the_analyst(
 
 
 def test_a_failed_report_can_be_retried_and_is_then_made(
-    finished_build, analyst, queued, fake_renderer
+    published_build, analyst, queued, fake_renderer
 ):
-    finished_build.published_at = finished_build.created_at
-    finished_build.save()
-    reports = services.report_set_request(build=finished_build)
+    reports = services.report_set_request(build=published_build)
     camden = next(r for r in reports if r.subject == "Camden")
     fake_renderer.failing = {"Camden": RuntimeError("flaky")}
     services.report_run(camden)
@@ -146,29 +149,25 @@ def test_a_failed_report_can_be_retried_and_is_then_made(
 
 
 def test_asking_again_queues_only_the_reports_not_yet_made(
-    finished_build, analyst, queued, fake_renderer, django_capture_on_commit_callbacks
+    published_build, analyst, queued, fake_renderer, django_capture_on_commit_callbacks
 ):
-    finished_build.published_at = finished_build.created_at
-    finished_build.save()
-    reports = services.report_set_request(build=finished_build)
+    reports = services.report_set_request(build=published_build)
     for report in reports[:10]:
         services.report_run(report)
     with django_capture_on_commit_callbacks(execute=True):
-        again = services.report_set_request(build=finished_build)
+        again = services.report_set_request(build=published_build)
 
     assert len(again) == REPORTS_PER_BUILD
-    assert BenchmarkReport.objects.filter(build=finished_build).count() == len(again)
+    assert BenchmarkReport.objects.filter(build=published_build).count() == len(again)
     assert sorted(queued) == sorted(r.pk for r in reports[10:])
 
 
 def test_a_report_delivered_twice_is_made_once(
-    finished_build, analyst, queued, fake_renderer
+    published_build, analyst, queued, fake_renderer
 ):
-    finished_build.published_at = finished_build.created_at
-    finished_build.save()
     london = next(
         r
-        for r in services.report_set_request(build=finished_build)
+        for r in services.report_set_request(build=published_build)
         if r.kind == "london"
     )
     services.report_run(london)
@@ -207,7 +206,7 @@ def test_without_a_broker_tasks_run_on_a_background_thread(settings):
 
 
 def test_a_report_stuck_past_its_time_limit_is_marked_failed(
-    finished_build, analyst, queued, fake_renderer
+    published_build, analyst, queued, fake_renderer
 ):
     from celery.exceptions import SoftTimeLimitExceeded
 
@@ -216,11 +215,9 @@ def test_a_report_stuck_past_its_time_limit_is_marked_failed(
     # The worker raises this inside the task when the soft limit passes.
     assert build_report.soft_time_limit == REPORT_SOFT_LIMIT
     assert build_report.time_limit > REPORT_SOFT_LIMIT
-    finished_build.published_at = finished_build.created_at
-    finished_build.save()
     london = next(
         r
-        for r in services.report_set_request(build=finished_build)
+        for r in services.report_set_request(build=published_build)
         if r.kind == "london"
     )
     fake_renderer.failing = {"London": SoftTimeLimitExceeded()}
