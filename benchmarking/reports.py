@@ -335,7 +335,7 @@ def la_report(build: BenchmarkBuild, authority: LocalAuthority) -> dict:
         "band_counts": _band_counts(page.panels),
         "moves": [row for row in summary if row.moved],
         "previous_period": previous_period if previous_build else None,
-        "narratives": [p for p in page.panels if p.result and p.result.band in FLAGGED],
+        "narratives": [row for row in summary if row.needs_narrative],
     }
 
 
